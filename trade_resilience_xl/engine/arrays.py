@@ -1,0 +1,157 @@
+"""Checks shared by the engine's fronts: turn what users pass into clean float arrays or say
+exactly what is wrong and where."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+
+def _label(labels, i):
+    return None if labels is None else labels[i]
+
+
+def _where(row, col, row_labels, col_labels, row_word="row", col_word="column") -> str:
+    parts = []
+    if row is not None:
+        lab = _label(row_labels, row)
+        parts.append(f"{row_word} {lab!s}" if lab is not None else f"{row_word} {row + 1}")
+    if col is not None:
+        lab = _label(col_labels, col)
+        parts.append(f"{col_word} {lab!s}" if lab is not None else f"{col_word} {col + 1}")
+    return ", ".join(parts)
+
+
+def as_matrix(x, what: str, *, ndim=2, row_labels=None, col_labels=None,
+              min_rows=2, row_word="row", col_word="column") -> np.ndarray:
+    """A finite float array of ``ndim`` dimensions (1 or 2) with at least ``min_rows`` rows.
+
+    A 1-D input is accepted where 2-D is wanted only when ``ndim`` is 1; pandas objects keep
+    their values. Non-finite cells raise an :class:`InputError` naming the first one.
+    """
+    if isinstance(x, (pd.DataFrame, pd.Series)):
+        x = x.to_numpy()
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{what} must hold numbers only") from None
+    if arr.ndim == 0 or arr.ndim > 2 or (ndim == 2 and arr.ndim != 2):
+        raise InputError(f"{what} must be a {'table' if ndim == 2 else 'column or table'} of numbers")
+    if arr.shape[0] < min_rows:
+        raise InputError(f"{what} needs at least {min_rows} {row_word}s; it has {arr.shape[0]}")
+    if arr.size == 0:
+        raise InputError(f"{what} is empty")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        idx = np.argwhere(bad)[0]
+        r = int(idx[0])
+        c = int(idx[1]) if arr.ndim == 2 else None
+        value = arr[tuple(idx)]
+        kind = "missing (NaN)" if np.isnan(value) else "infinite"
+        where = _where(r, c, row_labels, col_labels, row_word, col_word)
+        raise InputError(f"{what}: {where} is {kind}; finite numbers expected",
+                         row=r, column=c, unit=_label(row_labels, r), year=_label(col_labels, c))
+    return arr
+
+
+def as_directions(directions, m: int, what: str = "directions") -> np.ndarray:
+    """+1 for a benefit indicator, -1 for a cost indicator; ``None`` means all benefit."""
+    if directions is None:
+        return np.ones(m)
+    d = np.asarray(directions, dtype=float).ravel()
+    if d.size != m:
+        raise InputError(f"{what} has {d.size} entries for {m} indicators")
+    bad = ~np.isin(d, (-1.0, 1.0))
+    if bad.any():
+        j = int(np.argmax(bad))
+        raise InputError(f"{what} entry {j + 1} is {d[j]:g}; +1 (benefit) or -1 (cost) expected",
+                         column=j)
+    return d
+
+
+def as_shift(shift) -> float:
+    try:
+        s = float(shift)
+    except (TypeError, ValueError):
+        raise InputError(f"shift must be a number >= 0; got {shift!r}") from None
+    if not np.isfinite(s) or s < 0:
+        raise InputError(f"shift must be a number >= 0; got {s:g}")
+    return s
+
+
+def as_weights_vector(weights, m: int, what: str = "weights") -> np.ndarray:
+    """Non-negative indicator weights with a positive sum, rescaled to sum to 1."""
+    w = np.asarray(weights, dtype=float).ravel() if weights is not None else None
+    if w is None or w.size != m:
+        raise InputError(f"{what} has {0 if w is None else w.size} entries for {m} indicators")
+    if not np.isfinite(w).all():
+        j = int(np.argmax(~np.isfinite(w)))
+        raise InputError(f"{what} entry {j + 1} is not a finite number", column=j)
+    if (w < 0).any():
+        j = int(np.argmax(w < 0))
+        raise InputError(f"{what} entry {j + 1} is negative ({w[j]:g})", column=j)
+    total = w.sum()
+    if total <= 0:
+        raise InputError(f"{what} are all zero")
+    return w / total
+
+
+def as_groups(groups, n: int, what: str = "groups", row_labels=None):
+    """Integer codes in order of first appearance, and the labels they stand for."""
+    g = np.asarray(groups, dtype=object).ravel()
+    if g.size != n:
+        raise InputError(f"{what} has {g.size} entries for {n} units")
+    missing = pd.isna(pd.Series(g)).to_numpy() | np.array([isinstance(v, str) and not v.strip() for v in g])
+    if missing.any():
+        i = int(np.argmax(missing))
+        raise InputError(f"{what}: {_where(i, None, row_labels, None)} has no group",
+                         row=i, unit=_label(row_labels, i))
+    codes, labels = pd.factorize(pd.Series(g), sort=False)
+    return codes.astype(np.intp), [lab for lab in labels]
+
+
+def as_unit_weights(weights, shape, what: str = "population", row_labels=None, col_labels=None):
+    """Positive unit weights broadcast to ``shape`` ((n,) or (n, k)); ``None`` is equal weights."""
+    if weights is None:
+        return np.ones(shape)
+    w = np.asarray(weights, dtype=float)
+    if w.ndim == 2 and w.shape[1] == 1:
+        w = w[:, 0]
+    if w.shape[0] != shape[0] or w.ndim > len(shape) or (w.ndim == 2 and w.shape != tuple(shape)):
+        raise InputError(f"{what} has shape {w.shape}; {shape[0]} rows"
+                         + (f" and 1 or {shape[1]} columns" if len(shape) == 2 else "") + " expected")
+    w2 = w.reshape(w.shape[0], -1)
+    bad = ~np.isfinite(w2) | (w2 <= 0)
+    if bad.any():
+        r, c = (int(v) for v in np.argwhere(bad)[0])
+        col = c if w.ndim == 2 else None
+        where = _where(r, col, row_labels, col_labels)
+        kind = "not a finite number" if not np.isfinite(w2[r, c]) else f"{w2[r, c]:g}; it must be positive"
+        raise InputError(f"{what}: {where} is {kind}", row=r, column=col,
+                         unit=_label(row_labels, r), year=_label(col_labels, col) if col is not None else None)
+    if w.ndim == 1 and len(shape) == 2:
+        w = np.repeat(w[:, None], shape[1], axis=1)
+    return w
+
+
+_BENEFIT = {"+", "1", "+1", "1.0", "benefit", "positive", "pos", "正", "正向", "效益"}
+_COST = {"-", "−", "–", "-1", "-1.0", "cost", "negative", "neg", "负", "负向", "成本"}
+
+
+def direction_sign(value):
+    """+1, -1, or None when ``value`` is no known way of writing an indicator's direction.
+
+    Accepts + / -, 1 / -1, benefit / cost, positive / negative and 正 / 负, case-insensitively.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return {1.0: 1, -1.0: -1}.get(float(value))
+    key = str(value).strip().lower()
+    if key in _BENEFIT:
+        return 1
+    if key in _COST:
+        return -1
+    return None

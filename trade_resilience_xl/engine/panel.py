@@ -1,0 +1,235 @@
+"""The whole measurement on a province x year panel: weights, scores, sub-indices, types,
+Theil and Dagum decompositions by year, and optional inference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .classify import classify
+from .dagum import DagumResult, dagum_gini
+from .entropy import bootstrap_weights, entropy_kernel, normalize_kernel
+from .errors import InputError
+from .panel_data import PanelArrays, prepare_panel
+from .permutation import between_permutation_test
+from .settings import Settings
+from .theil import TheilResult, theil
+from .topsis import topsis_kernel
+
+POOLED = (0, 1)   # reduce over units and years
+PER_YEAR = 0      # reduce over units within each year
+
+
+def _axis(scope):
+    return POOLED if scope == "pooled" else PER_YEAR
+
+
+@dataclass(frozen=True)
+class PanelNumbers:
+    """The numerical results as arrays (units x years where it applies)."""
+
+    entropy: np.ndarray          # (m,) pooled or (years, m) per year; same for the next two
+    divergence: np.ndarray
+    weights: np.ndarray
+    composite: np.ndarray        # (units, years)
+    subindices: dict             # dimension -> (units, years)
+    basis: np.ndarray            # (units, dimensions): what the classification ranks
+    classification: object
+    theil: TheilResult
+    dagum: DagumResult
+    warnings: list
+
+
+def _which(years, t):
+    return "" if t is None else f" in {years[t]}"
+
+
+def compute_panel(panel: PanelArrays, settings: Settings) -> PanelNumbers:
+    """The measurement on prepared arrays (NumPy only; the tables come after)."""
+    s = settings
+    x = panel.values
+    y, _ = normalize_kernel(x, panel.directions, s.shift, axis=_axis(s.normalization))
+    wax = _axis(s.weighting)
+    constant = (y.max(axis=wax, keepdims=True) - y.min(axis=wax, keepdims=True)) <= 0
+    e, d, w = entropy_kernel(y, constant, axis=wax)
+    warnings = []
+    flat_w = constant.reshape(-1, len(panel.codes))
+    per_year = s.weighting == "per_year"
+    for t, row in enumerate(flat_w):
+        when = _which(panel.years, t if per_year else None)
+        if row.all():
+            raise InputError(f"every indicator is constant{when}; entropy weights are undefined",
+                             year=panel.years[t] if per_year else None)
+        warnings += [f"indicator {panel.codes[j]} is constant{when}; it gets weight 0"
+                     for j in np.flatnonzero(row)]
+    iax = _axis(s.ideal)
+
+    def score(mask, what):
+        wm = w[..., mask]
+        total = wm.sum(axis=-1, keepdims=True)
+        if (total <= 0).any():
+            t = int(np.argmax((total <= 0).ravel()))
+            raise InputError(f"every indicator of {what} is constant{_which(panel.years, t if per_year else None)}")
+        wm = wm / total
+        if s.score == "weighted_sum":
+            return (y[..., mask] * wm).sum(axis=-1)
+        closeness, _, _, flat = topsis_kernel(y[..., mask], wm, axis=iax)
+        if flat.all(axis=0).any():
+            t = int(np.argmax(flat.all(axis=0)))
+            raise InputError(f"every weighted indicator of {what} is constant in {panel.years[t]}")
+        return closeness
+
+    every = np.ones(len(panel.codes), dtype=bool)
+    composite = score(every, "the index")
+    dims = np.asarray(panel.dimensions)
+    subindices = {dim: score(dims == dim, f"dimension {dim!r}") for dim in panel.dimension_order}
+    stacked = np.stack([subindices[d_] for d_ in panel.dimension_order], axis=-1)  # (U, T, D)
+    basis_rule = s.classification_basis
+    if basis_rule == "mean":
+        basis = stacked.mean(axis=1)
+    else:
+        if basis_rule not in panel.years:
+            raise InputError(f"classification year {basis_rule} is not in the data "
+                             f"({panel.years[0]}-{panel.years[-1]})", field="classification_basis")
+        basis = stacked[:, panel.years.index(basis_rule)]
+    classification = classify(basis, unit_labels=panel.units)
+    labels = dict(unit_labels=panel.units, column_labels=panel.years)
+    theil_result = theil(composite, panel.regions, panel.population, s.theil_measure,
+                         paper_formula=s.paper_formula, **labels)
+    dagum_result = dagum_gini(composite, panel.regions, panel.population, **labels)
+    warnings += theil_result.warnings + dagum_result.warnings
+    m = len(panel.codes)
+    # One vector for pooled weights, one row per year otherwise.
+    shaped = (lambda a: a.reshape(-1, m)) if per_year else (lambda a: a.reshape(m))  # noqa: E731
+    return PanelNumbers(shaped(e), shaped(d), shaped(w),
+                        composite, subindices, basis, classification, theil_result, dagum_result,
+                        warnings)
+
+
+@dataclass(frozen=True)
+class PanelResult:
+    """Every result table of a panel run, tidy (one observation per row), plus the raw results.
+
+    weights: code, indicator, dimension, direction, entropy, divergence, weight (+ year first
+        when weighting is per year). scores: unit, region, year, index, score (index is
+        "composite" or a dimension). types: unit, region, dimension, score, rank, level,
+        type_en, type_zh. theil and dagum: year, component, group, value. filled: unit, year,
+        code, value. permutation: year, observed, p_value. bootstrap: code, weight, lower, upper.
+    """
+
+    settings: Settings
+    weights: pd.DataFrame
+    scores: pd.DataFrame
+    types: pd.DataFrame
+    theil: pd.DataFrame
+    dagum: pd.DataFrame
+    filled: pd.DataFrame
+    warnings: list
+    permutation: pd.DataFrame | None
+    bootstrap: pd.DataFrame | None
+    panel: PanelArrays = field(repr=False)
+    numbers: PanelNumbers = field(repr=False)
+
+    def scores_wide(self, index="composite") -> pd.DataFrame:
+        """Units as rows, years as columns, for one index (like the paper's Table 3)."""
+        sub = self.scores[self.scores["index"] == index]
+        wide = sub.pivot(index="unit", columns="year", values="score")
+        return wide.reindex(self.panel.units)
+
+
+def _decomposition_table(years, rows, groups, per_group):
+    """Long year/component/group/value rows from (component, values by year) pairs."""
+    k = len(years)
+    frames = [pd.DataFrame({"year": years, "component": name, "group": "", "value": np.broadcast_to(v, k)})
+              for name, v in rows]
+    for name, values in per_group:
+        arr = np.asarray(values).reshape(k, len(groups))
+        frames.append(pd.DataFrame({"year": np.repeat(years, len(groups)), "component": name,
+                                    "group": np.tile(np.asarray(groups, dtype=object), k),
+                                    "value": arr.ravel()}))
+    table = pd.concat(frames, ignore_index=True)
+    order = {name: i for i, (name, _) in enumerate(rows + per_group)}
+    table["_c"] = table["component"].map(order)
+    return table.sort_values(["year", "_c"], kind="stable").drop(columns="_c").reset_index(drop=True)
+
+
+def _tables(panel: PanelArrays, nums: PanelNumbers, settings: Settings):
+    U, T = len(panel.units), len(panel.years)
+    signs = ["+" if d > 0 else "-" for d in panel.directions]
+    base = pd.DataFrame({"code": panel.codes, "indicator": panel.names, "dimension": panel.dimensions,
+                         "direction": signs})
+    if nums.weights.ndim == 1:
+        weights = base.assign(entropy=nums.entropy, divergence=nums.divergence, weight=nums.weights)
+    else:
+        weights = pd.concat([base.assign(year=yr, entropy=nums.entropy[t], divergence=nums.divergence[t],
+                                         weight=nums.weights[t]) for t, yr in enumerate(panel.years)],
+                            ignore_index=True)
+        weights = weights[["year"] + [c for c in weights.columns if c != "year"]]
+    unit_col = np.repeat(np.asarray(panel.units, dtype=object), T)
+    region_col = np.repeat(np.asarray(panel.regions, dtype=object), T)
+    year_col = np.tile(np.asarray(panel.years), U)
+    series = [("composite", nums.composite)] + list(nums.subindices.items())
+    scores = pd.concat([pd.DataFrame({"unit": unit_col, "region": region_col, "year": year_col,
+                                      "index": name, "score": arr.ravel()}) for name, arr in series],
+                       ignore_index=True)
+    c = nums.classification
+    D = len(panel.dimension_order)
+    types = pd.DataFrame({
+        "unit": np.repeat(np.asarray(panel.units, dtype=object), D),
+        "region": np.repeat(np.asarray(panel.regions, dtype=object), D),
+        "dimension": np.tile(np.asarray(panel.dimension_order, dtype=object), U),
+        "score": nums.basis.ravel(), "rank": c.rank.ravel(), "level": c.level.ravel(),
+        "type_en": np.repeat(np.asarray(c.type_en or [""] * U, dtype=object), D),
+        "type_zh": np.repeat(np.asarray(c.type_zh or [""] * U, dtype=object), D)})
+    th, dg = nums.theil, nums.dagum
+    theil_table = _decomposition_table(
+        panel.years, [("total", th.total), ("within", th.within), ("between", th.between),
+                      ("within_share", th.within_share), ("between_share", th.between_share)],
+        th.groups, [("group_index", th.group_index), ("group_contribution", th.group_contribution)])
+    dagum_table = _decomposition_table(
+        panel.years, [("total", dg.total), ("within", dg.within), ("net_between", dg.net_between),
+                      ("transvariation", dg.transvariation), ("within_share", dg.within_share),
+                      ("net_between_share", dg.net_between_share),
+                      ("transvariation_share", dg.transvariation_share)],
+        dg.groups, [("group_gini", dg.group_gini)])
+    filled = pd.DataFrame(panel.filled, columns=["unit", "year", "code", "value"])
+    return weights, scores, types, theil_table, dagum_table, filled
+
+
+def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, *,
+              columns=None, progress=None) -> PanelResult:
+    """Measure a panel from a long table and an indicator table; return every result table.
+
+    ``data`` has one row per unit-year with columns unit, region, year, population (optional)
+    and one column per indicator code (rename with ``columns={"unit": "Province", ...}``);
+    ``indicators`` has columns code, dimension, direction (+ / -) and optionally indicator.
+    ``progress(message)`` is called before long steps.
+    """
+    s = (settings or Settings()).checked()
+    panel = prepare_panel(data, indicators, missing=s.missing, columns=columns)
+    nums = compute_panel(panel, s)
+    weights, scores, types, theil_table, dagum_table, filled = _tables(panel, nums, s)
+    permutation = bootstrap = None
+    if s.permutations:
+        if progress:
+            progress(f"permutation test, {s.permutations} permutations")
+        test = between_permutation_test(nums.composite, panel.regions, panel.population,
+                                        s.permutations, measure=s.theil_measure, seed=s.seed,
+                                        unit_labels=panel.units, column_labels=panel.years)
+        permutation = pd.DataFrame({"year": panel.years, "observed": test.observed,
+                                    "p_value": test.p_value})
+    if s.bootstrap:
+        if progress:
+            progress(f"bootstrap of the weights, {s.bootstrap} replicates")
+        if s.weighting != "pooled":
+            raise InputError("bootstrap intervals are for pooled weights; set weighting to pooled")
+        flat = panel.values.reshape(-1, len(panel.codes))
+        intervals = bootstrap_weights(flat, panel.directions, s.shift,
+                                      clusters=np.repeat(np.arange(len(panel.units)), len(panel.years)),
+                                      reps=s.bootstrap, seed=s.seed, names=panel.codes)
+        bootstrap = pd.DataFrame({"code": panel.codes, "weight": intervals.weights,
+                                  "lower": intervals.lower, "upper": intervals.upper})
+    return PanelResult(s, weights, scores, types, theil_table, dagum_table, filled,
+                       panel.warnings + nums.warnings, permutation, bootstrap, panel, nums)

@@ -1,0 +1,83 @@
+"""Every choice the paper leaves open, in one place, with the paper's defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .arrays import as_shift
+from .errors import InputError
+
+SCOPES = ("pooled", "per_year")
+SCORES = ("topsis", "weighted_sum")
+MISSING = ("interpolate", "stop")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a panel is measured.
+
+    shift: y = h + shift after min-max normalisation (paper: 1). It changes the entropy weights a
+        lot, the TOPSIS closeness not at all.
+    normalization, weighting, ideal: "pooled" (min/max, weights and ideal points over all
+        unit-years, so years stay comparable; the default) or "per_year".
+    score: "topsis" (closeness, the paper) or "weighted_sum" (sum of w_j y_ij).
+    theil_measure: "T", "L" or a GE alpha. paper_formula: the paper's printed (inexact) Theil T
+        decomposition, for reproducing published numbers only.
+    classification_basis: "mean" over years or one year.
+    missing: "interpolate" (linear along years, nearest at the ends) or "stop".
+    permutations, bootstrap: 0 switches the permutation test / weight intervals off.
+    seed: makes permutations and bootstrap repeatable.
+    """
+
+    shift: float = 1.0
+    normalization: str = "pooled"
+    weighting: str = "pooled"
+    ideal: str = "pooled"
+    score: str = "topsis"
+    theil_measure: object = "T"
+    paper_formula: bool = False
+    classification_basis: object = "mean"
+    missing: str = "interpolate"
+    permutations: int = 0
+    bootstrap: int = 0
+    seed: int | None = 20240601
+
+    def checked(self) -> "Settings":
+        """A copy with values normalised, or an InputError naming the bad setting."""
+        def pick(name, allowed):
+            value = str(getattr(self, name)).strip().lower().replace(" ", "_").replace("-", "_")
+            if value not in allowed:
+                raise InputError(f"setting {name} is {getattr(self, name)!r}; expected one of "
+                                 + ", ".join(a.replace("_", " ") for a in allowed), field=name)
+            return value
+
+        def count(name):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not float(value).is_integer() or value < 0:
+                raise InputError(f"setting {name} must be a whole number >= 0; got {value!r}",
+                                 field=name)
+            return int(value)
+
+        basis = self.classification_basis
+        if isinstance(basis, str) and basis.strip().lower() == "mean":
+            basis = "mean"
+        else:
+            try:
+                basis = int(basis)
+            except (TypeError, ValueError):
+                raise InputError(f"setting classification_basis is {basis!r}; expected mean or a year",
+                                 field="classification_basis") from None
+        theil_measure = self.theil_measure
+        if isinstance(theil_measure, str):
+            theil_measure = theil_measure.strip().upper()
+        return replace(self, shift=as_shift(self.shift),
+                       normalization=pick("normalization", SCOPES), weighting=pick("weighting", SCOPES),
+                       ideal=pick("ideal", SCOPES), score=pick("score", SCORES),
+                       missing=pick("missing", MISSING), permutations=count("permutations"),
+                       bootstrap=count("bootstrap"), classification_basis=basis,
+                       theil_measure=theil_measure)
+
+    @classmethod
+    def per_year(cls, **changes) -> "Settings":
+        """Normalisation, weights and ideal points all within each year."""
+        return cls(normalization="per_year", weighting="per_year", ideal="per_year", **changes)
