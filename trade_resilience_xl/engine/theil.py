@@ -111,10 +111,15 @@ def theil(x, groups=None, weights=None, measure="T", *, paper_formula=False,
     between = between_from_sums(v, fx, mean, alpha)
     if paper_formula:
         total = within + between
+    # Every GE part is >= 0; rounding can leave -1e-16 where the exact value is 0.
+    total, within, between = (np.maximum(a, 0.0) for a in (total, within, between))
+    group_index, within_terms = np.maximum(group_index, 0.0), np.maximum(within_terms, 0.0)
+    zero = np.ptp(x2, axis=0) == 0
+    total, within, between = (np.where(zero, 0.0, a) for a in (total, within, between))
     safe_total = np.where(total > 0, total, 1.0)
-    zero = total <= 0
+    zero = zero | (total <= 0)
     share = lambda part: np.where(zero, 0.0, part / safe_total)  # noqa: E731
-    warnings = no_inequality_warnings(total, gv.squeeze, column_labels, name)
+    warnings = no_inequality_warnings(np.where(zero, 0.0, total), gv.squeeze, column_labels, name)
     return TheilResult(
         measure=name + (" (paper's formula)" if paper_formula else ""),
         total=out(total, gv.squeeze), within=out(within, gv.squeeze),
