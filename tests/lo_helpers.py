@@ -1,0 +1,148 @@
+"""Drive headless LibreOffice to compile and call VBA in a workbook (no Excel on Linux).
+
+LibreOffice's Python-UNO bridge belongs to the system Python (/usr/bin/python3), not to
+the project's venv, so the UNO part runs as this file's ``__main__`` in a subprocess;
+the test process only starts/stops soffice and reads JSON back. One soffice per test
+module keeps the slow start (several seconds) out of each test.
+
+Usage from tests::
+
+    with LibreOffice(tmp_dir) as office:
+        results = office.call_basic(xlsm_path, ["Module1.Sentinel"])
+        # {"Module1.Sentinel": {"value": ..., "error": None}}
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def soffice_path() -> str | None:
+    return shutil.which("soffice")
+
+
+class LibreOffice:
+    """A headless soffice listening on a private pipe, with a throwaway user profile."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = Path(workdir)
+        self.pipe_name = f"tr_{uuid.uuid4().hex}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> LibreOffice:
+        soffice = soffice_path()
+        if soffice is None:
+            raise RuntimeError("soffice not found")
+        profile = (self.workdir / "lo_profile").resolve()
+        self.process = subprocess.Popen(
+            [soffice, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
+             "--nolockcheck", f"-env:UserInstallation={profile.as_uri()}",
+             f"--accept=pipe,name={self.pipe_name};urp;StarOffice.ComponentContext"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            # Own process group: soffice is a shell wrapper around soffice.bin, and the
+            # group lets close() stop exactly what this object started.
+            start_new_session=True,
+        )
+        return self
+
+    def call_basic(self, workbook: Path, scripts: list[str], timeout: float = 120) -> dict:
+        """Open ``workbook`` with macros enabled, call each ``Module.Function`` (no args)."""
+        completed = subprocess.run(
+            [SYSTEM_PYTHON, __file__, self.pipe_name, str(Path(workbook).resolve()), *scripts],
+            capture_output=True, text=True, timeout=timeout, check=False,
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(f"UNO driver failed:\n{completed.stdout}\n{completed.stderr}")
+        return json.loads(completed.stdout.strip().splitlines()[-1])
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.process is None:
+            return
+        try:
+            subprocess.run([SYSTEM_PYTHON, __file__, self.pipe_name, "--terminate"],
+                           capture_output=True, timeout=30, check=False)
+            self.process.wait(timeout=30)
+        except (subprocess.TimeoutExpired, OSError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------------------
+# The UNO side: runs under the system Python
+# --------------------------------------------------------------------------------------
+
+def _connect(pipe_name: str, deadline_seconds: float = 60):
+    import uno
+    from com.sun.star.connection import NoConnectException
+
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + deadline_seconds
+    while True:
+        try:
+            return resolver.resolve(
+                f"uno:pipe,name={pipe_name};urp;StarOffice.ComponentContext")
+        except NoConnectException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
+
+
+def _property(name: str, value):
+    from com.sun.star.beans import PropertyValue
+
+    prop = PropertyValue()
+    prop.Name, prop.Value = name, value
+    return prop
+
+
+def _run_driver(argv: list[str]) -> dict:
+    import uno
+
+    pipe_name = argv[0]
+    context = _connect(pipe_name)
+    desktop = context.ServiceManager.createInstanceWithContext(
+        "com.sun.star.frame.Desktop", context)
+    if argv[1] == "--terminate":
+        try:
+            desktop.terminate()
+        except Exception:  # the bridge drops as soffice exits; that is success
+            pass
+        return {}
+    workbook, scripts = argv[1], argv[2:]
+    # MacroExecutionMode 4 = ALWAYS_EXECUTE_NO_WARN: load the VBA project and allow calls.
+    document = desktop.loadComponentFromURL(
+        uno.systemPathToFileUrl(workbook), "_blank", 0,
+        (_property("Hidden", True), _property("MacroExecutionMode", 4)))
+    results: dict[str, dict] = {}
+    try:
+        provider = document.getScriptProvider()
+        for script in scripts:
+            url = (f"vnd.sun.star.script:VBAProject.{script}"
+                   "?language=Basic&location=document")
+            try:
+                value = provider.getScript(url).invoke((), (), ())[0]
+                results[script] = {"value": value if isinstance(value, (str, int, float, bool))
+                                   or value is None else repr(value), "error": None}
+            except Exception as error:  # reported to the test, which decides
+                results[script] = {"value": None, "error": f"{type(error).__name__}: {error}"}
+        libraries = document.BasicLibraries
+        results["__modules__"] = {"value": list(libraries.getByName("VBAProject").getElementNames())
+                                  if libraries.hasByName("VBAProject") else [], "error": None}
+    finally:
+        document.close(True)
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(_run_driver(sys.argv[1:])))

@@ -1,0 +1,172 @@
+"""Build the Trade Resilience workbook (input sheets, examples, empty result sheets).
+
+openpyxl writes the sheets; the saved package is then post-processed part by part:
+
+* fixed ``docProps/core.xml`` timestamps (openpyxl stamps "now" on every save) and the
+  fixed zip metadata of ``ooxml.write_parts``, so rebuilding gives identical parts;
+* dynamic-array metadata for the Formulas sheet. openpyxl writes no such metadata, and
+  Excel 365 reads an array formula without it as a legacy formula (``=@TOPSIS(...)``,
+  top-left value only). What XlsxWriter's ``write_dynamic_array_formula`` writes is
+  reproduced: the cell gets ``cm="1"`` and ``<f t="array" ref="A14">``, plus an
+  ``xl/metadata.xml`` part declaring the XLDAPR dynamic-array property, its content-type
+  Override and a workbook relationship of type ``.../sheetMetadata``.
+
+UDF names (ENTROPY_WEIGHTS, TOPSIS, ...) are stored plainly, as Excel stores functions
+from VBA modules and add-ins. Prefixes belong to built-ins: ``_xlfn.`` marks Excel 2010+
+"future functions" and ``_xludf.`` is what Excel writes for a name it could not resolve
+as a function when it saved; writing either here would make Excel look for the wrong name.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.packaging.core import DocumentProperties
+from openpyxl.xml.functions import tostring
+
+from trade_resilience_xl.example_data import ILLUSTRATIVE_NOTE
+from trade_resilience_xl.workbook import info_sheets, input_sheets, ooxml
+from trade_resilience_xl.workbook import layout as L
+
+FIXED_TIMESTAMP = _dt.datetime(2024, 1, 1, 0, 0, 0)
+CREATOR = "trade_resilience_xl"
+
+METADATA_PART = "xl/metadata.xml"
+METADATA_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"
+METADATA_REL_TYPE = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                     "sheetMetadata")
+WORKBOOK_PART = "xl/workbook.xml"
+WORKBOOK_RELS_PART = "xl/_rels/workbook.xml.rels"
+MACRO_MAIN_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+# One cell-metadata record (cm="1") pointing at the XLDAPR dynamic-array property, in the
+# form Excel and XlsxWriter write it.
+DYNAMIC_ARRAY_METADATA = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<metadata xmlns="{_MAIN_NS}" '
+    'xmlns:xda="http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray">'
+    '<metadataTypes count="1"><metadataType name="XLDAPR" minSupportedVersion="120000" '
+    'copy="1" pasteAll="1" pasteValues="1" merge="1" splitFirst="1" rowColShift="1" '
+    'clearFormats="1" clearComments="1" assign="1" coerce="1" cellMeta="1"/></metadataTypes>'
+    '<futureMetadata name="XLDAPR" count="1"><bk><extLst>'
+    '<ext uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}">'
+    '<xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/></ext></extLst></bk>'
+    '</futureMetadata><cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata>'
+    '</metadata>'
+).encode("utf-8")
+
+
+def build_workbook(path: str | Path, *, data: pd.DataFrame | None = None,
+                   macro_enabled: bool = True, data_note: str | None = None) -> Path:
+    """Build the workbook at ``path`` and return the path.
+
+    ``data``: a panel with columns Province, Region, Year, Population and indicator codes
+    (e.g. ``load_example_panel()``); without it the Data sheet is the empty 31 x 2010-2021
+    skeleton. When data is given the sheet is labelled with ``data_note``, which defaults
+    to "illustrative data, not official statistics" (pass your own label for real data).
+    ``macro_enabled``: add the VBA project and the ribbon (``workbook.vba``); use an
+    ``.xlsm`` path then.
+    """
+    target = Path(path)
+    if data is not None and data_note is None:
+        data_note = ILLUSTRATIVE_NOTE
+    workbook, examples = _fill_workbook(data, data_note)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parts = ooxml.read_parts(io.BytesIO(buffer.getvalue()))
+    parts["docProps/core.xml"] = _fixed_core_properties()
+    parts = _add_dynamic_array_metadata(parts, L.SHEET_FORMULAS,
+                                        [example.anchor for example in examples])
+    if target.suffix.lower() == ".xlsm":
+        # Excel refuses an .xlsm whose main part is typed as .xlsx (and vice versa).
+        parts["[Content_Types].xml"] = ooxml.set_content_type_override(
+            parts["[Content_Types].xml"], WORKBOOK_PART, MACRO_MAIN_CONTENT_TYPE)
+    ooxml.write_parts(target, parts)
+    if macro_enabled:
+        _install_vba(target)
+    return target
+
+
+def _fill_workbook(data: pd.DataFrame | None, data_note: str | None):
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheets = {name: workbook.create_sheet(name) for name in L.SHEET_ORDER}
+    info_sheets.write_about(sheets[L.SHEET_ABOUT], has_data=data is not None)
+    input_sheets.write_indicators(sheets[L.SHEET_INDICATORS])
+    input_sheets.write_data(sheets[L.SHEET_DATA], data, data_note)
+    input_sheets.write_settings(sheets[L.SHEET_SETTINGS])
+    for name in L.RESULT_SHEETS:
+        info_sheets.write_result_placeholder(sheets[name])
+    data_sheet = sheets[L.SHEET_DATA]
+    n_indicators = data_sheet.max_column - len(L.DATA_ID_COLUMNS)
+    examples = info_sheets.formula_examples(data_sheet.max_row, n_indicators)
+    info_sheets.write_formulas(sheets[L.SHEET_FORMULAS], examples)
+    info_sheets.write_paper(sheets[L.SHEET_PAPER])
+    info_sheets.write_xlwings_conf(sheets[L.SHEET_XLWINGS_CONF])
+    workbook.active = 0
+    return workbook, examples
+
+
+def _fixed_core_properties() -> bytes:
+    props = DocumentProperties(creator=CREATOR, lastModifiedBy=CREATOR,
+                               title="Trade Resilience workbook",
+                               created=FIXED_TIMESTAMP, modified=FIXED_TIMESTAMP)
+    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            + tostring(props.to_tree()))
+
+
+def sheet_part_name(parts: dict[str, bytes], sheet_name: str) -> str:
+    """The part name (``xl/worksheets/sheetN.xml``) of the sheet called ``sheet_name``."""
+    from defusedxml import ElementTree as SafeET
+
+    root = SafeET.fromstring(parts[WORKBOOK_PART])
+    rel_id = None
+    for sheet in root.iter(f"{{{_MAIN_NS}}}sheet"):
+        if sheet.get("name") == sheet_name:
+            rel_id = sheet.get(f"{{{_REL_NS}}}id")
+    if rel_id is None:
+        raise KeyError(f"workbook has no sheet {sheet_name!r}")
+    for rel in ooxml.relationships(parts[WORKBOOK_RELS_PART]):
+        if rel["Id"] == rel_id:
+            target = rel["Target"]
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise KeyError(f"no relationship {rel_id} for sheet {sheet_name!r}")
+
+
+def _add_dynamic_array_metadata(parts: dict[str, bytes], sheet_name: str,
+                                anchors: list[str]) -> dict[str, bytes]:
+    """Mark the array formulas at ``anchors`` as dynamic arrays (cm="1" + metadata part)."""
+    parts = dict(parts)
+    part = sheet_part_name(parts, sheet_name)
+    xml = parts[part].decode("utf-8")
+    for anchor in anchors:
+        # openpyxl writes <c r="A14" ...><f t="array" ref="A14">...; add cm to that start tag.
+        pattern = re.compile(rf'<c r="{anchor}"((?:\s[^>]*?)?)(/?)>')
+        xml, count = pattern.subn(
+            lambda m: f'<c r="{anchor}"{m.group(1)} cm="1"{m.group(2)}>'
+            if 'cm="' not in m.group(1) else m.group(0), xml, count=1)
+        if count != 1 or f'<f t="array" ref="{anchor}">' not in xml:
+            raise RuntimeError(f"array formula cell {anchor} not found in {part}")
+    parts[part] = xml.encode("utf-8")
+    parts[METADATA_PART] = DYNAMIC_ARRAY_METADATA
+    parts["[Content_Types].xml"] = ooxml.set_content_type_override(
+        parts["[Content_Types].xml"], METADATA_PART, METADATA_CONTENT_TYPE)
+    parts[WORKBOOK_RELS_PART], _ = ooxml.add_relationship(
+        parts[WORKBOOK_RELS_PART], METADATA_REL_TYPE, "metadata.xml")
+    return parts
+
+
+def _install_vba(target: Path) -> None:
+    try:
+        from trade_resilience_xl.workbook.vba import install_vba_and_ribbon
+    except ImportError:
+        # vba.py is being written in parallel; until it lands the workbook is built
+        # without a VBA project. TODO(lead): drop this branch once vba.py is merged.
+        return
+    install_vba_and_ribbon(target)

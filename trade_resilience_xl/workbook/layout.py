@@ -1,0 +1,216 @@
+"""Where things are in the workbook: sheet names, header texts, Settings keys.
+
+The builder writes with these names and the refresh reads with them, so a rename happens
+here once. Header cells are English, optionally followed by `` / `` and Chinese
+(``Province / 省份``); code matches only the English part, case-insensitively, wherever
+the column stands, so users may reorder columns or retype a header without the Chinese.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.utils import get_column_letter
+
+from trade_resilience_xl.paper import REGIONS
+
+BILINGUAL_SEPARATOR = " / "
+
+# ---------------------------------------------------------------------------- sheets
+SHEET_ABOUT = "About"
+SHEET_INDICATORS = "Indicators"
+SHEET_DATA = "Data"
+SHEET_SETTINGS = "Settings"
+SHEET_FORMULAS = "Formulas"
+SHEET_PAPER = "Paper"
+SHEET_XLWINGS_CONF = "xlwings.conf"  # name fixed by xlwings
+
+SHEET_WEIGHTS = "Weights"
+SHEET_SCORES = "Scores"
+SHEET_SUBINDICES = "Subindices"
+SHEET_TYPES = "Types"
+SHEET_THEIL = "Theil"
+SHEET_DAGUM = "Dagum"
+SHEET_LOG = "Log"
+RESULT_SHEETS: tuple[str, ...] = (SHEET_WEIGHTS, SHEET_SCORES, SHEET_SUBINDICES, SHEET_TYPES,
+                                  SHEET_THEIL, SHEET_DAGUM, SHEET_LOG)
+
+SHEET_ORDER: tuple[str, ...] = ((SHEET_ABOUT, SHEET_INDICATORS, SHEET_DATA, SHEET_SETTINGS)
+                                + RESULT_SHEETS + (SHEET_FORMULAS, SHEET_PAPER,
+                                                   SHEET_XLWINGS_CONF))
+
+RESULT_SHEET_NOTE = ("Press Trade Resilience → Refresh all (or run `trade-resilience refresh "
+                     "FILE`) / 点击 Trade Resilience → Refresh all（或运行 "
+                     "`trade-resilience refresh 文件名`）")
+
+# ---------------------------------------------------------------------------- headers
+# English -> Chinese for every header the builder writes.
+HEADER_ZH: dict[str, str] = {
+    "Code": "代码", "Dimension": "维度", "Sub-dimension": "子维度", "Indicator": "指标",
+    "Direction": "方向", "Unit": "单位", "Explanation": "说明",
+    "Paper weight (%)": "原文权重(%)",
+    "Province": "省份", "Region": "地区", "Year": "年份", "Population": "人口权重",
+    "Setting": "设置项", "Value": "取值",
+}
+
+
+def bilingual(english: str, chinese: str | None = None) -> str:
+    """``"Province / 省份"``; the Chinese defaults to ``HEADER_ZH[english]``."""
+    chinese = HEADER_ZH.get(english) if chinese is None else chinese
+    return f"{english}{BILINGUAL_SEPARATOR}{chinese}" if chinese else english
+
+
+# Indicators sheet (the indicator system, Table 1).
+INDICATOR_COLUMNS: tuple[str, ...] = ("Code", "Dimension", "Sub-dimension", "Indicator",
+                                      "Direction", "Unit", "Explanation", "Paper weight (%)")
+INDICATORS_HEADER_ROW = 7          # rows above: title and the errata notes
+INDICATORS_TABLE_NAME = "IndicatorSystem"
+DIRECTIONS: tuple[str, ...] = ("+", "-")
+
+# Data sheet (the panel).
+DATA_ID_COLUMNS: tuple[str, ...] = ("Province", "Region", "Year", "Population")
+DATA_LABEL_ROW = 1                 # title, or "illustrative data, not official statistics"
+DATA_NAMES_ROW = 2                 # indicator names above the indicator-code headers
+DATA_HEADER_ROW = 3
+DATA_FIRST_ROW = DATA_HEADER_ROW + 1
+DATA_TABLE_NAME = "PanelData"
+REGION_CHOICES: tuple[str, ...] = REGIONS
+
+# Settings sheet.
+SETTINGS_COLUMNS: tuple[str, ...] = ("Setting", "Value", "Explanation")
+SETTINGS_HEADER_ROW = 3
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str                       # English key, matched case-insensitively
+    key_zh: str
+    default: object
+    kind: str                      # "number>=0" | "choice" | "integer>=0" | "integer" | "mean|year"
+    choices: tuple[str, ...] = ()  # allowed values for kind "choice"
+    explanation: str = ""
+    explanation_zh: str = ""
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("Shift", "平移量", 1, "number>=0", (),
+                "Added to every min-max normalised value before the entropy step. The "
+                "paper uses 1; 0.0001 or 0.01 are common. It changes the weights a lot.",
+                "标准化后整体平移的数值。原文取1，常见取0.0001或0.01；对权重影响很大。"),
+    SettingSpec("Weighting", "赋权方式", "pooled", "choice", ("pooled", "per year"),
+                "pooled: one set of entropy weights from all province-years; per year: "
+                "weights computed within each year.",
+                "pooled：全部省份-年份合并计算一套权重；per year：逐年计算权重。"),
+    SettingSpec("Score", "综合得分", "TOPSIS", "choice", ("TOPSIS", "weighted sum"),
+                "TOPSIS closeness (the paper) or the weighted sum of normalised values.",
+                "TOPSIS相对贴近度（原文方法）或标准化值加权求和。"),
+    SettingSpec("Theil measure", "泰尔指数类型", "T", "choice", ("T", "L"),
+                "T: Theil T (the paper). L: Theil L (mean log deviation), whose "
+                "population-weighted decomposition is exact.",
+                "T：泰尔T指数（原文）；L：泰尔L指数，按人口加权分解严格成立。"),
+    SettingSpec("Classification basis", "分类依据", "mean", "mean|year", (),
+                "Rank provinces for the nine types by their mean over all years (mean) or "
+                "by one year (type the year, e.g. 2021).",
+                "九类划分的排名依据：各年均值（mean）或某一年份（填年份，如2021）。"),
+    SettingSpec("Missing values", "缺失值处理", "interpolate", "choice",
+                ("interpolate", "stop"),
+                "interpolate: fill gaps linearly within each province (as the paper does); "
+                "stop: report the gaps and compute nothing.",
+                "interpolate：按省份线性插值（原文做法）；stop：报告缺失并停止计算。"),
+    SettingSpec("Permutations", "置换检验次数", 0, "integer>=0", (),
+                "Permutation test of the between-region Theil component; 0 = off, "
+                "999 is usual.",
+                "区域间泰尔分量的置换检验次数；0表示不做，常用999。"),
+    SettingSpec("Bootstrap", "自助抽样次数", 0, "integer>=0", (),
+                "Bootstrap confidence intervals; 0 = off, 999 is usual.",
+                "自助法置信区间的抽样次数；0表示不做，常用999。"),
+    SettingSpec("Seed", "随机种子", 12345, "integer", (),
+                "Random seed for permutations and bootstrap, so results can be repeated.",
+                "置换检验与自助抽样的随机种子，保证结果可重复。"),
+)
+SETTING_KEYS: tuple[str, ...] = tuple(spec.key for spec in SETTINGS)
+SETTINGS_BY_KEY: dict[str, SettingSpec] = {spec.key.casefold(): spec for spec in SETTINGS}
+
+# xlwings.conf sheet: (key, value, why). xlwings reads column A/B from A1 down to the first
+# blank row, so no header and no blank rows. Interpreter_Win is deliberately absent: a key
+# present here overrides the user's ~/.xlwings/xlwings.conf, where `trade-resilience
+# excel-setup` pins the interpreter for that machine; a path written here would be wrong on
+# every other machine (and an empty one would hide the user's setting).
+XLWINGS_CONF: tuple[tuple[str, object, str], ...] = (
+    ("UDF Modules", "trade_resilience_xl.udfs",
+     "The Python module whose functions the workbook calls / 工作簿调用的Python模块"),
+    ("ADD_WORKBOOK_TO_PYTHONPATH", False,
+     "The package is installed; the workbook folder (maybe OneDrive) is not needed on the "
+     "path / 包已安装，无需把工作簿目录加入路径"),
+    ("Use UDF Server", True,
+     "Keep one Python process for all calls: much faster recalculation / 复用同一Python进程，"
+     "重算更快"),
+    ("Show Console", False, "No console window / 不显示控制台窗口"),
+    ("Debug UDFs", False, "Normal mode (True only when debugging the Python side) / 正常模式"),
+)
+
+
+# ---------------------------------------------------------------------------- lookups
+class LayoutError(ValueError):
+    """A sheet does not have the expected shape (missing header, unknown setting)."""
+
+
+def english_part(text: object) -> str:
+    """The comparable English part of a header or key: before `` / ``, trimmed, casefolded.
+
+    >>> english_part("Province / 省份")
+    'province'
+    """
+    if text is None:
+        return ""
+    english = str(text).split(BILINGUAL_SEPARATOR.strip(), 1)[0]
+    return " ".join(english.split()).casefold()
+
+
+def find_columns(header_row: list, wanted: list[str], sheet: str) -> dict[str, int]:
+    """Map each wanted English header to its 0-based position in ``header_row``.
+
+    Matching uses only the English part, case-insensitively, wherever the column stands.
+    Raises ``LayoutError`` with a one-line message naming the sheet and the first missing
+    header.
+    """
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header_row):
+        key = english_part(cell)
+        if key and key not in positions:
+            positions[key] = index
+    found: dict[str, int] = {}
+    for name in wanted:
+        key = english_part(name)
+        if key not in positions:
+            raise LayoutError(f'Sheet "{sheet}": no column "{name}" in the header row')
+        found[name] = positions[key]
+    return found
+
+
+def find_header_row(rows: list[list], wanted: list[str], sheet: str, max_rows: int = 30) -> int:
+    """1-based number of the first of ``rows`` (top of a sheet) holding every wanted header.
+
+    Lets the refresh cope with users inserting rows above a header.
+    """
+    for number, row in enumerate(rows[:max_rows], start=1):
+        present = {english_part(cell) for cell in row}
+        if all(english_part(name) in present for name in wanted):
+            return number
+    raise LayoutError(f'Sheet "{sheet}": no header row with {", ".join(wanted)} in the first '
+                      f'{max_rows} rows')
+
+
+def setting_spec(key_text: object, sheet: str = SHEET_SETTINGS) -> SettingSpec:
+    """The SettingSpec for a Setting cell (``"Shift / 平移量"`` or ``"shift"``)."""
+    spec = SETTINGS_BY_KEY.get(english_part(key_text))
+    if spec is None:
+        raise LayoutError(f'Sheet "{sheet}": unknown setting "{key_text}" (known: '
+                          f'{", ".join(SETTING_KEYS)})')
+    return spec
+
+
+def cell_name(row: int, col: int) -> str:
+    """``cell_name(7, 2) == "B7"`` (1-based row and column, as in Excel)."""
+    if row < 1 or col < 1:
+        raise ValueError(f"cell_name needs 1-based row and column, got ({row}, {col})")
+    return f"{get_column_letter(col)}{row}"
