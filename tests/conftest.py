@@ -6,7 +6,7 @@ import pytest
 @pytest.fixture(scope="session")
 def mexico():
     """PySAL's Mexican state per-capita GDP, 1940-2000, and Hanson's 1998 regions (real data)."""
-    libpysal = pytest.importorskip("libpysal")
+    import libpysal
     f = libpysal.io.open(libpysal.examples.get_path("mexico.csv"))
     y = np.array([f.by_col[f"pcgdp{d}"] for d in range(1940, 2010, 10)]).T
     return y, np.array(f.by_col("hanson98")), [str(s) for s in f.by_col("State")]

@@ -30,6 +30,21 @@ def soffice_path() -> str | None:
     return shutil.which("soffice")
 
 
+def require_soffice() -> str:
+    """soffice's path; skips the test where LibreOffice is missing, except in CI
+    (TRX_REQUIRE_LIBREOFFICE=1), where a missing LibreOffice must fail rather than pass quietly."""
+    import os
+
+    import pytest
+
+    path = soffice_path()
+    if path is None:
+        if os.environ.get("TRX_REQUIRE_LIBREOFFICE"):
+            pytest.fail("LibreOffice (soffice) is required here but not installed")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return path
+
+
 class LibreOffice:
     """A headless soffice listening on a private pipe, with a throwaway user profile."""
 

@@ -6,10 +6,11 @@ import pytest
 from trade_resilience_xl.engine import (between_permutation_test, entropy_weights, normalize,
                                         theil, topsis)
 
-pymcdm = pytest.importorskip("pymcdm")
-skc_weighters = pytest.importorskip("skcriteria.preprocessing.weighters")
-skc_topsis = pytest.importorskip("skcriteria.agg.topsis")
-inequality_theil = pytest.importorskip("inequality.theil")
+# The peers are test requirements: a missing one must fail, not skip.
+import inequality.theil as inequality_theil
+import pymcdm
+import skcriteria.agg.topsis as skc_topsis
+import skcriteria.preprocessing.weighters as skc_weighters
 
 # Mexico's seven decades as seven "indicators" of 32 states; two treated as costs so that
 # direction handling is exercised.

@@ -304,8 +304,7 @@ _RUNPYTHON_STUB = ('Attribute VB_Name = "XlwingsAddinStub"\r\nPublic LastRunPyth
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
-    if lo_helpers.soffice_path() is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    lo_helpers.require_soffice()
     with lo_helpers.LibreOffice(tmp_path_factory.mktemp("lo")) as running:
         yield running
 

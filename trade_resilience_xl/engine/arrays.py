@@ -98,18 +98,31 @@ def as_weights_vector(weights, m: int, what: str = "weights") -> np.ndarray:
     return w / total
 
 
+def _blank(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, (float, np.floating)):
+        return bool(np.isnan(value))
+    return isinstance(value, str) and not value.strip()
+
+
 def as_groups(groups, n: int, what: str = "groups", row_labels=None):
     """Integer codes in order of first appearance, and the labels they stand for."""
-    g = np.asarray(groups, dtype=object).ravel()
-    if g.size != n:
-        raise InputError(f"{what} has {g.size} entries for {n} units")
-    missing = pd.isna(pd.Series(g)).to_numpy() | np.array([isinstance(v, str) and not v.strip() for v in g])
-    if missing.any():
-        i = int(np.argmax(missing))
-        raise InputError(f"{what}: {_where(i, None, row_labels, None)} has no group",
-                         row=i, unit=_label(row_labels, i))
-    codes, labels = pd.factorize(pd.Series(g), sort=False)
-    return codes.astype(np.intp), [lab for lab in labels]
+    values = np.asarray(groups, dtype=object).ravel().tolist()
+    if len(values) != n:
+        raise InputError(f"{what} has {len(values)} entries for {n} units")
+    # Plain dict look-ups: pandas.factorize costs more than the whole Theil on 31 units.
+    index = {}
+    codes = np.empty(n, dtype=np.intp)
+    for i, value in enumerate(values):
+        code = index.get(value)
+        if code is None:
+            if _blank(value):
+                raise InputError(f"{what}: {_where(i, None, row_labels, None)} has no group",
+                                 row=i, unit=_label(row_labels, i))
+            code = index[value] = len(index)
+        codes[i] = code
+    return codes, list(index)
 
 
 def as_unit_weights(weights, shape, what: str = "population", row_labels=None, col_labels=None):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from .arrays import as_matrix
 from .errors import InputError
@@ -22,7 +21,8 @@ def rank_levels(scores):
     """
     arr = np.asarray(scores, dtype=float)
     n = arr.shape[0]
-    ranks = pd.DataFrame(arr).rank(axis=0, method="min", ascending=False).to_numpy().astype(int)
+    # Rank = 1 + number of strictly higher scores (ties share the best rank).
+    ranks = np.stack([np.searchsorted(np.sort(-col), -col, side="left") + 1 for col in arr.T], axis=1)
     third = n // 3
     levels = np.where(ranks <= third, "high", np.where(ranks <= n - third, "medium", "low"))
     return ranks, levels
