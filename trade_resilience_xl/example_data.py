@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trade_resilience_xl.paper import INDICATOR_CODES, PROVINCES, YEARS
+from trade_resilience_xl.paper import INDICATOR_CODES, INDICATORS, PROVINCES, YEARS
 
 ILLUSTRATIVE_NOTE = "Illustrative data, not official statistics / 示例数据，非官方统计"
 DEFAULT_SEED = 20240531
@@ -153,6 +153,15 @@ def load_example_panel() -> pd.DataFrame:
     # float64 for every measured column, and so does this.
     return frame.astype({"Year": "int64", "Population": "float64",
                          **{code: "float64" for code in INDICATOR_CODES}})
+
+
+def paper_indicators() -> pd.DataFrame:
+    """The paper's indicator system (errata applied) as the table ``run_panel`` takes:
+    code, indicator, dimension, direction."""
+    return pd.DataFrame({"code": [i.code for i in INDICATORS],
+                         "indicator": [i.indicator for i in INDICATORS],
+                         "dimension": [i.dimension for i in INDICATORS],
+                         "direction": [i.direction for i in INDICATORS]})
 
 
 def write_example_csv(path: str | Path | None = None, seed: int = DEFAULT_SEED) -> Path:
