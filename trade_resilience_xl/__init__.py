@@ -13,12 +13,20 @@ The Python API is the engine's:
 
 __version__ = "0.1.0"
 
-from .engine import (  # noqa: E402,F401
-    InputError, PanelResult, Settings, between_permutation_test, bootstrap_weights, classify,
-    dagum_gini, entropy_weights, normalize, run_panel, theil, topsis, weighted_sum)
-from .example_data import load_example_panel, paper_indicators  # noqa: E402,F401
+_ENGINE = ("InputError", "PanelResult", "Settings", "between_permutation_test", "bootstrap_weights",
+           "classify", "dagum_gini", "entropy_weights", "normalize", "run_panel", "theil", "topsis",
+           "weighted_sum")
+_EXAMPLES = ("load_example_panel", "paper_indicators")
+__all__ = sorted(_ENGINE + _EXAMPLES)
 
-__all__ = ["InputError", "PanelResult", "Settings", "between_permutation_test",
-           "bootstrap_weights", "classify", "dagum_gini", "entropy_weights",
-           "load_example_panel", "normalize", "paper_indicators", "run_panel", "theil", "topsis",
-           "weighted_sum"]
+
+def __getattr__(name):
+    # Lazy, so that importing a light submodule (paper, the ribbon entry points) does not
+    # pay for numpy and pandas.
+    if name in _ENGINE:
+        from . import engine
+        return getattr(engine, name)
+    if name in _EXAMPLES:
+        from . import example_data
+        return getattr(example_data, name)
+    raise AttributeError(f"module 'trade_resilience_xl' has no attribute {name!r}")
