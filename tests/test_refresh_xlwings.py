@@ -1,0 +1,144 @@
+"""The refresh through the xlwings adapter, on a REAL ``xw.Book`` from xlwings' remote engine.
+
+``xw.Book(json=payload)`` reads sheet values from a payload (the shape Office Scripts /
+Office.js clients send: one dict per sheet with its values from A1) and records every
+write as an action (``book.json()``). It is an xlwings PRO feature; the noncommercial
+licence key is set here only, for these tests (the product never needs it).
+"""
+from __future__ import annotations
+
+import importlib
+import shutil
+
+import openpyxl
+import pytest
+import xlwings as xw
+
+from refresh_helpers import build_demo, values
+from trade_resilience_xl.workbook import layout as L
+from trade_resilience_xl.workbook import xlwings_io
+from trade_resilience_xl.workbook.openpyxl_io import refresh_file
+
+pytest.importorskip("pyopenvba")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def remote_engine():
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    if "remote" not in [engine.name for engine in xw.engines]:
+        # xlwings registers the remote engine at import only if the key was set then.
+        remote = importlib.import_module("xlwings.pro._xlremote")
+        xw.engines.add(xw.main.Engine(impl=remote.engine))
+    yield
+    mp.undo()
+
+
+def payload(path) -> dict:
+    """The workbook's values as a remote client sends them ("" for empty cells)."""
+    book = openpyxl.load_workbook(path, data_only=True)
+    sheets = [{"name": ws.title,
+               "values": [["" if v is None else v for v in row]
+                          for row in ws.iter_rows(values_only=True)] or [[]],
+               "pictures": [], "shapes": [], "charts": [], "tables": [], "notes": []}
+              for ws in book.worksheets]
+    return {"client": "Microsoft Office Scripts", "version": xw.__version__,
+            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
+            "names": [], "sheets": sheets}
+
+
+def replay(book_payload: dict, actions: list[dict]) -> dict[str, dict]:
+    """Sheet name -> {(row, col): value} after applying the recorded value actions."""
+    names = [s["name"] for s in book_payload["sheets"]]
+    grids: dict[str, dict] = {}
+    for action in actions:
+        if action["sheet_position"] is None:
+            continue
+        name = names[action["sheet_position"]]
+        if action["func"] in ("sheetClear", "sheetClearContents"):
+            grids[name] = {}
+        elif action["func"] == "setValues":
+            grid = grids.setdefault(name, {})
+            for i, row in enumerate(action["values"]):
+                for j, value in enumerate(row):
+                    grid[(action["start_row"] + i + 1, action["start_column"] + j + 1)] = value
+    return {name: {k: v for k, v in grid.items() if v not in (None, "")}
+            for name, grid in grids.items()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_demo(tmp_path_factory.mktemp("xw") / "w.xlsm")
+
+
+def test_remote_refresh_writes_what_the_openpyxl_path_writes(built, tmp_path):
+    data = payload(built)
+    book = xw.Book(json=data)
+    report = xlwings_io.refresh_all(book)
+    assert report.ok, report.message()
+    grids = replay(data, book.json()["actions"])
+    assert set(grids) == set(L.RESULT_SHEETS)
+
+    on_disk = tmp_path / "w.xlsm"
+    shutil.copy(built, on_disk)
+    assert refresh_file(on_disk).ok
+    for sheet in L.RESULT_SHEETS:
+        expected = {(r + 1, c + 1): v for r, row in enumerate(values(on_disk, sheet))
+                    for c, v in enumerate(row) if v not in (None, "")}
+        got = grids[sheet]
+        if sheet == L.SHEET_LOG:     # the refresh time differs, nothing else
+            stamp = next(k for k, v in expected.items() if v == "Refreshed at / 刷新时间")
+            key = (stamp[0], stamp[1] + 1)
+            expected.pop(key), got.pop(key)
+        assert got.keys() == expected.keys(), sheet
+        for key, value in expected.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                assert got[key] == pytest.approx(value, rel=1e-12), (sheet, key)
+            else:
+                assert got[key] == value, (sheet, key)
+
+
+def test_remote_refresh_adds_the_charts(built):
+    data = payload(built)
+    book = xw.Book(json=data)
+    assert xlwings_io.refresh_all(book).ok
+    charts = [a for a in book.json()["actions"] if a["func"] == "addChart"]
+    kinds = sorted(a["args"][1] for a in charts)
+    assert kinds == sorted(["ColumnClustered", "LineMarkers", "XYScatter", "ColumnStacked",
+                            "LineMarkers", "ColumnStacked"])
+    x_values = [a for a in book.json()["actions"] if a["func"] == "setChartXAxisValues"]
+    assert len(x_values) == len(charts)
+
+
+def test_remote_engine_limits_are_guarded_not_fatal(built):
+    """The remote engine has no status bar and no synchronous chart series: both are
+    skipped (reported), everything else applies."""
+    book = xw.Book(json=payload(built))
+    report = xlwings_io.refresh_all(book)
+    assert report.ok
+    assert any(s.startswith("status bar") for s in report.skipped)
+    assert any(s.startswith("series") for s in report.skipped)
+
+
+def test_bad_data_writes_nothing_and_alerts_with_the_cell(built):
+    data = payload(built)
+    data_sheet = next(s for s in data["sheets"] if s["name"] == "Data")
+    data_sheet["values"][9][5] = "n/a"          # Data!F10
+    book = xw.Book(json=data)
+    report = xlwings_io.refresh_all(book)
+    assert not report.ok
+    funcs = {a["func"] for a in book.json()["actions"]}
+    assert funcs <= {"alert", "setScreenUpdating"}
+    alert = next(a for a in book.json()["actions"] if a["func"] == "alert")
+    assert "Data!F10" in alert["args"][0] and alert["args"][3] == "critical"
+
+
+def test_check_data_and_clear_results(built):
+    book = xw.Book(json=payload(built))
+    assert xlwings_io.check_data(book) == []
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]
+    book = xw.Book(json=payload(built))
+    assert xlwings_io.clear_results(book) == list(L.RESULT_SHEETS)
+    writes = [a for a in book.json()["actions"] if a["func"] == "setValues"]
+    assert len(writes) == len(L.RESULT_SHEETS)
+    assert all(a["values"] == [[L.RESULT_SHEET_NOTE]] for a in writes)

@@ -1,0 +1,160 @@
+"""``WorkbookIO`` over a live ``xw.Book``, and the functions the ribbon buttons call.
+
+A ribbon click runs ``TradeResilienceRibbon.TR_RefreshAll`` (VBA), whose one line is
+``RunPython "import trade_resilience_xl.workbook.xlwings_io as tr; tr.refresh_all()"``;
+xlwings starts Python, ``xw.Book.caller()`` reattaches to the clicked workbook and
+``refresh.refresh`` does the rest through ``XlwingsBook``. Bad data: nothing is written
+(the refresh checks and computes everything first) and a message box names the cells.
+
+Only cell reads and writes and chart calls live here. Formatting and chart cosmetics
+are wrapped in ``_cosmetic``: they differ between Excel versions and xlwings engines
+(the remote engine has no status bar, for instance) and are never worth failing a
+refresh for; what could not be applied is kept in ``skipped``.
+"""
+from __future__ import annotations
+
+import xlwings as xw
+
+from trade_resilience_xl.workbook import refresh as _refresh
+from trade_resilience_xl.workbook.book_io import ChartSpec
+
+POINTS_PER_CM = 72 / 2.54
+CHART_TYPES = {"bar": "column_clustered", "line": "line_markers",
+               "column_stacked": "column_stacked", "scatter": "xy_scatter"}
+TITLE = "Trade Resilience"
+HEADER_COLOUR = (31, 78, 121)   # styles.HEADER_FILL
+
+
+class XlwingsBook:
+    """A live workbook (Excel, or xlwings' remote engine in tests)."""
+
+    def __init__(self, book: xw.Book) -> None:
+        self.book = book
+        self.skipped: list[str] = []
+
+    def _cosmetic(self, what: str, action) -> None:
+        try:
+            action()
+        except Exception as error:  # COM errors have no portable type; see module doc
+            note = f"{what}: {error}"
+            if note not in self.skipped:
+                self.skipped.append(note)
+
+    # ------------------------------------------------------------------ reading
+    def sheet_names(self) -> list[str]:
+        return [sheet.name for sheet in self.book.sheets]
+
+    def read_values(self, sheet: str) -> list[list]:
+        ws = self.book.sheets[sheet]
+        last = ws.used_range.last_cell
+        # From A1 (not the used range's corner), so list positions are cell positions;
+        # errors as text ("#N/A") so that the input check can name them.
+        return ws.range((1, 1), (last.row, last.column)).options(
+            ndim=2, err_to_str=True).value
+
+    # ------------------------------------------------------------------ writing
+    def clear_sheet(self, sheet: str) -> None:
+        if sheet not in self.sheet_names():
+            self.book.sheets.add(sheet, after=self.book.sheets[len(self.book.sheets) - 1])
+            return
+        ws = self.book.sheets[sheet]
+        for chart in list(ws.charts):
+            chart.delete()
+        ws.clear()
+
+    def write_table(self, sheet, top_left, rows, number_formats=None, header_rows=1) -> None:
+        ws = self.book.sheets[sheet]
+        first = ws.range(top_left)
+        ws.range(top_left).value = rows
+        r0, c0, n = first.row, first.column, len(rows)
+        for j, fmt in (number_formats or {}).items():
+            if n > header_rows:
+                ws.range((r0 + header_rows, c0 + j), (r0 + n - 1, c0 + j)).number_format = fmt
+        if header_rows and rows:
+            header = ws.range((r0 + header_rows - 1, c0), (r0 + header_rows - 1,
+                                                            c0 + len(rows[0]) - 1))
+            self._cosmetic("header style", lambda: _style_header(header))
+
+    def set_column_widths(self, sheet, widths) -> None:
+        ws = self.book.sheets[sheet]
+        for letter, width in widths.items():
+            self._cosmetic(f"width {letter}", lambda letter=letter, width=width: setattr(
+                ws.range(f"{letter}1"), "column_width", width))
+
+    def add_chart(self, sheet: str, spec: ChartSpec) -> None:
+        ws = self.book.sheets[sheet]
+        chart = ws.charts.add(anchor=ws.range(spec.anchor), chart_type=CHART_TYPES[spec.kind],
+                              width=spec.width_cm * POINTS_PER_CM,
+                              height=spec.height_cm * POINTS_PER_CM)
+        chart.set_source_data(ws.range(spec.series), plot_by="columns")
+        chart.set_x_axis_values(ws.range(spec.categories))
+        chart.title = spec.title
+        self._cosmetic("axis titles", lambda: _axis_titles(chart, spec))
+        for k in spec.line_series:
+            self._cosmetic(f"series {k} as line", lambda k=k: setattr(
+                chart.series[k], "chart_type", "xy_scatter_lines_no_markers"))
+
+    def status(self, message: str | None) -> None:
+        # False gives the status bar back to Excel.
+        self._cosmetic("status bar", lambda: setattr(self.book.app, "status_bar",
+                                                     message if message else False))
+
+
+def _style_header(header) -> None:
+    header.font.bold = True
+    header.font.color = (255, 255, 255)
+    header.color = HEADER_COLOUR
+    header.wrap_text = True
+
+
+def _axis_titles(chart, spec: ChartSpec) -> None:
+    chart.category_axis.title = spec.x_title or None
+    chart.value_axis.title = spec.y_title or None
+    chart.value_axis.number_format = spec.y_number_format
+
+
+# ---------------------------------------------------------------------- ribbon entry points
+def _alert(book: xw.Book, message: str, ok: bool) -> None:
+    try:
+        book.app.alert(message, title=TITLE, buttons="ok", mode="info" if ok else "critical")
+    except Exception:  # no message box available (e.g. no UI): the status bar has it
+        pass
+
+
+def _caller(book):
+    return book if book is not None else xw.Book.caller()
+
+
+def refresh_all(book: xw.Book | None = None) -> _refresh.RefreshReport:
+    """Ribbon "Refresh all": recompute every result sheet of the calling workbook."""
+    book = _caller(book)
+    io = XlwingsBook(book)
+    io._cosmetic("screen updating", lambda: setattr(book.app, "screen_updating", False))
+    try:
+        report = _refresh.refresh(io)
+    finally:
+        io._cosmetic("screen updating", lambda: setattr(book.app, "screen_updating", True))
+        io.status(None)
+    report.skipped = io.skipped
+    if not report.ok or report.warnings or report.illustrative:
+        _alert(book, report.message(), report.ok)
+    return report
+
+
+def check_data(book: xw.Book | None = None) -> list:
+    """Ribbon "Check data": list every input problem as sheet + cell (writes nothing)."""
+    book = _caller(book)
+    problems = _refresh.check(XlwingsBook(book))
+    text = ("No problems found. / 未发现问题。" if not problems else
+            f"{len(problems)} problem(s) / 个问题:\n" + "\n".join(f"- {p}" for p in problems))
+    _alert(book, text, not problems)
+    return problems
+
+
+def clear_results(book: xw.Book | None = None) -> list[str]:
+    """Ribbon "Clear results": empty the result sheets (inputs are not touched)."""
+    book = _caller(book)
+    io = XlwingsBook(book)
+    cleared = _refresh.clear(io)
+    io.status(None)
+    return cleared
