@@ -1,0 +1,395 @@
+"""The trade-resilience command line: demo, refresh (in place, --out, --csv), check, template,
+excel-setup, and one-line errors. CSV values are compared with the workbook's result sheets."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from trade_resilience_xl import cli, excel_setup
+from trade_resilience_xl.example_data import load_example_panel
+from trade_resilience_xl.workbook import layout as L
+from trade_resilience_xl.workbook.builder import build_workbook
+
+NOTE = "Illustrative data, not official statistics"
+SCRIPT = Path(sys.executable).with_name("trade-resilience")
+
+
+def run(*args, cwd=None, env=None):
+    """The installed console script in a subprocess (falls back to python -m)."""
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "trade_resilience_xl.cli"]
+    return subprocess.run(command + [str(a) for a in args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+
+
+def example_workbook(path: Path) -> Path:
+    return build_workbook(path, data=load_example_panel(), macro_enabled=False)
+
+
+def english(text) -> str:
+    return L.english_part(text)
+
+
+def same(cell, csv_value) -> bool:
+    """openpyxl stores floats with 16 significant digits, the CSV round-trips all 17: the
+    two may differ in the last binary digit, nothing more."""
+    return cell == pytest.approx(csv_value, rel=2e-16 * 4, abs=0)
+
+
+def sheet_table(path: Path, sheet: str, header_row: int = 4) -> tuple[list, list[list]]:
+    """(English header keys, rows below the header until the first empty row)."""
+    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
+    rows = [list(r) for r in ws.iter_rows(min_row=header_row, values_only=True)]
+    header = [english(h) for h in rows[0]]
+    body = []
+    for row in rows[1:]:
+        if row[0] is None:
+            break
+        body.append(row)
+    return header, body
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory):
+    """An example workbook refreshed in place by main([...]) with --csv."""
+    folder = tmp_path_factory.mktemp("refreshed")
+    book = example_workbook(folder / "panel.xlsx")
+    code = cli.main(["refresh", str(book), "--csv", str(folder / "csv")])
+    assert code == 0
+    return book, folder / "csv"
+
+
+# ---------------------------------------------------------------------------- demo
+def test_demo_in_a_subprocess(tmp_path):
+    result = run("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    workbook = tmp_path / cli.DEMO_NAME
+    assert workbook.is_file()
+    assert out.count(NOTE) >= 2                      # at the top and next to the path
+    for code in [f"X{i}" for i in range(1, 14)]:
+        assert f"\n  {code} " in out
+    for heading in ("Entropy weights", "Top 5 provinces", "Bottom 5 provinces",
+                    "decomposition by region, 2021", "Within regions", "Between regions"):
+        assert heading in out
+    for region in ("East", "Central", "West", "Northeast"):
+        assert f"\n  {region} " in out
+    assert f"Workbook / 工作簿: {workbook.resolve()}" in out
+    assert "Traceback" not in result.stderr
+    # The printed weights are the workbook's.
+    header, rows = sheet_table(workbook, L.SHEET_WEIGHTS)
+    weight_col = next(i for i, h in enumerate(header) if h.startswith("weight w"))
+    for row in rows:
+        if str(row[0]).startswith("X"):
+            assert f"{row[weight_col]:8.2f}" in out.split(f"\n  {row[0]} ", 1)[1].split("\n")[0]
+
+
+def test_demo_in_process_with_out(tmp_path, capsys):
+    target = tmp_path / "my demo.xlsx"
+    assert cli.main(["demo", "--out", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert target.is_file() and str(target.resolve()) in out and NOTE in out
+    top = out.split("Top 5 provinces")[1].split("Bottom 5")[0]
+    assert top.count("East") == 5 or "1. " in top
+
+
+def test_demo_refuses_xlsm_name(tmp_path, capsys):
+    assert cli.main(["demo", "--out", str(tmp_path / "d.xlsm")]) == 1
+    assert "use a .xlsx name" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- refresh
+def test_refresh_in_place_fills_result_sheets(refreshed):
+    book, _ = refreshed
+    wb = openpyxl.load_workbook(book, read_only=True)
+    assert wb[L.SHEET_SCORES]["A4"].value.startswith("Province")
+    assert wb[L.SHEET_THEIL]["A4"].value.startswith("Year")
+
+
+def test_refresh_twice_gives_the_same_results(refreshed, tmp_path):
+    book, _ = refreshed
+    copy = shutil.copy(book, tmp_path / "again.xlsx")
+    assert cli.main(["refresh", str(copy)]) == 0
+    assert sheet_table(Path(copy), L.SHEET_SCORES) == sheet_table(book, L.SHEET_SCORES)
+
+
+def test_refresh_with_out_leaves_the_source_alone(tmp_path):
+    source = example_workbook(tmp_path / "in.xlsx")
+    before = source.read_bytes()
+    result = run("refresh", source, "--out", tmp_path / "out.xlsx")
+    assert result.returncode == 0, result.stderr
+    assert source.read_bytes() == before
+    header, rows = sheet_table(tmp_path / "out.xlsx", L.SHEET_SCORES)
+    assert header[0] == "province" and len(rows) == 32        # 31 provinces + mean row
+
+
+def test_refresh_out_must_keep_the_extension(tmp_path, capsys):
+    source = example_workbook(tmp_path / "in.xlsx")
+    assert cli.main(["refresh", str(source), "--out", str(tmp_path / "out.xlsm")]) == 1
+    assert "same extension" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- CSV
+def test_csv_files_and_columns(refreshed):
+    _, folder = refreshed
+    expected = {
+        "weights.csv": ["code", "indicator", "dimension", "direction", "entropy", "divergence",
+                        "weight"],
+        "scores.csv": ["unit", "region", "year", "index", "score"],
+        "types.csv": ["unit", "region", "dimension", "score", "rank", "level", "type_en",
+                      "type_zh"],
+        "theil.csv": ["year", "component", "group", "value"],
+        "dagum.csv": ["year", "component", "group", "value"],
+        "filled.csv": ["unit", "year", "code", "value"],
+    }
+    assert sorted(p.name for p in folder.iterdir()) == sorted(expected)
+    for name, columns in expected.items():
+        raw = (folder / name).read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf")          # UTF-8 without BOM
+        assert list(pd.read_csv(folder / name).columns) == columns
+    theil = pd.read_csv(folder / "theil.csv")
+    assert set(theil["component"]) == {"total", "within", "between", "within_share",
+                                       "between_share", "group_index", "group_contribution"}
+    dagum = pd.read_csv(folder / "dagum.csv")
+    assert set(dagum["component"]) == {"total", "within", "net_between", "transvariation",
+                                       "within_share", "net_between_share",
+                                       "transvariation_share", "group_gini"}
+    types = pd.read_csv(folder / "types.csv", encoding="utf-8")
+    assert types["type_zh"].str.endswith("型").all()
+
+
+def test_csv_scores_equal_the_scores_sheet(refreshed):
+    book, folder = refreshed
+    scores = pd.read_csv(folder / "scores.csv")
+    composite = scores[scores["index"] == "composite"]
+    header, rows = sheet_table(book, L.SHEET_SCORES)
+    year_col = {int(h): i for i, h in enumerate(header) if h.isdigit()}
+    sheet = {(row[0], year): row[col] for row in rows for year, col in year_col.items()}
+    assert len(composite) == 31 * 12
+    for unit, year, score in composite[["unit", "year", "score"]].itertuples(index=False):
+        assert same(sheet[(unit, int(year))], score)
+
+
+def test_csv_theil_equals_the_theil_sheet(refreshed):
+    book, folder = refreshed
+    theil = pd.read_csv(folder / "theil.csv", keep_default_na=False)
+    _, rows = sheet_table(book, L.SHEET_THEIL)
+    raw = next(openpyxl.load_workbook(book, read_only=True)[L.SHEET_THEIL]
+               .iter_rows(min_row=4, max_row=4, values_only=True))
+    # Region headers: "East / 东部", and "East contribution / 东部贡献率" (or, in an older
+    # wording, "East / 东部 contribution / 贡献率", whose English part is just "east").
+    column = {}
+    for i, text in enumerate(raw):
+        key = english(text)
+        if text and "contribution" in text and "contribution" not in key:
+            key += " contribution"
+        column.setdefault(key, i)
+    for row in rows:
+        year = int(row[0])
+        part = theil[theil["year"] == year]
+        value = dict(zip(zip(part["component"], part["group"]), part["value"]))
+        for component in ("total", "within", "between", "within_share", "between_share"):
+            assert same(row[column[component.replace("_", " ")]], value[(component, "")])
+        for region in ("East", "Central", "West", "Northeast"):
+            assert same(row[column[region.casefold()]], value[("group_index", region)])
+            assert same(row[column[f"{region.casefold()} contribution"]],
+                        value[("group_contribution", region)])
+
+
+def test_csv_weights_and_dagum_equal_their_sheets(refreshed):
+    book, folder = refreshed
+    weights = pd.read_csv(folder / "weights.csv").set_index("code")
+    header, rows = sheet_table(book, L.SHEET_WEIGHTS)
+    col = next(i for i, h in enumerate(header) if h.startswith("weight w"))
+    for row in rows:
+        if row[0] in weights.index:
+            assert same(row[col], 100 * weights.loc[row[0], "weight"])
+    dagum = pd.read_csv(folder / "dagum.csv", keep_default_na=False)
+    header, rows = sheet_table(book, L.SHEET_DAGUM)
+    total = header.index("gini g")
+    for row in rows:
+        match = dagum[(dagum["year"] == int(row[0])) & (dagum["component"] == "total")]
+        assert same(row[total], match["value"].iloc[0])
+
+
+def test_csv_bom_option(tmp_path):
+    source = example_workbook(tmp_path / "in.xlsx")
+    assert cli.main(["refresh", str(source), "--csv", str(tmp_path / "csv"), "--csv-bom"]) == 0
+    assert (tmp_path / "csv" / "types.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+# ---------------------------------------------------------------------------- check
+def test_check_clean_and_broken(tmp_path):
+    book = example_workbook(tmp_path / "panel.xlsx")
+    clean = run("check", book)
+    assert clean.returncode == 0 and "no problems" in clean.stdout
+    wb = openpyxl.load_workbook(book)
+    wb[L.SHEET_DATA]["E5"] = "n/a"          # X1 of the second province-year
+    wb[L.SHEET_DATA]["F9"] = "abc"
+    wb.save(book)
+    broken = run("check", book)
+    assert broken.returncode == 1
+    lines = broken.stdout.strip().splitlines()
+    assert any("Data!E5" in line for line in lines) and any("Data!F9" in line for line in lines)
+    assert all(line.startswith(str(book)) for line in lines)
+    before = book.read_bytes()
+    refreshed = run("refresh", book)
+    assert refreshed.returncode == 1
+    assert refreshed.stderr.count("\n") == 1 and "Traceback" not in refreshed.stderr
+    assert str(book) in refreshed.stderr and "Data!E5" in refreshed.stderr
+    assert book.read_bytes() == before      # nothing written on bad data
+
+
+# ---------------------------------------------------------------------------- errors
+def test_errors_are_one_line(tmp_path):
+    missing = run("refresh", tmp_path / "nope.xlsx")
+    assert missing.returncode == 1
+    assert missing.stderr == f"error: {tmp_path / 'nope.xlsx'} does not exist\n"
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("Province,Year\n")
+    result = run("check", fake)
+    assert result.returncode == 1
+    assert result.stderr == f"error: {fake} is not an Excel workbook (.xlsx/.xlsm)\n"
+
+
+def test_lock_file_refuses_refresh(tmp_path):
+    book = example_workbook(tmp_path / "panel.xlsx")
+    (tmp_path / "~$panel.xlsx").write_bytes(b"x")
+    result = run("refresh", book)
+    assert result.returncode == 1
+    assert result.stderr == (f"error: {book} is open in Excel (lock file ~$panel.xlsx); "
+                             "close it first\n")
+
+
+def test_foreign_xlwings_conf_rows_are_flagged(tmp_path):
+    book = example_workbook(tmp_path / "panel.xlsx")
+    assert run("check", book).stderr == ""           # the template's own rows: silent
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.SHEET_XLWINGS_CONF]
+    ws.insert_rows(1)
+    ws["A1"], ws["B1"] = "Interpreter_Win", r"C:\evil\python.exe"
+    wb.save(book)
+    result = run("check", book)
+    assert result.returncode == 0                      # the data are still fine
+    assert "xlwings.conf!A1: Interpreter_Win" in result.stderr and "Review it" in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = run("--debug", "check", tmp_path / "nope.xlsx")
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_progress_for_long_work(tmp_path, capsys, monkeypatch):
+    book = example_workbook(tmp_path / "panel.xlsx")
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.SHEET_SETTINGS]
+    for row in ws.iter_rows(min_row=L.SETTINGS_HEADER_ROW + 1):
+        if english(row[0].value) == "permutations":
+            row[1].value = 99
+    wb.save(book)
+    monkeypatch.setattr(cli, "PROGRESS_DELAY_SECONDS", 0.0)   # as if the work were long
+    assert cli.main(["refresh", str(book)]) == 0
+    err = capsys.readouterr().err
+    assert "... permutation test, 99 permutations" in err
+    assert "Traceback" not in err
+
+
+def test_quick_refresh_prints_no_progress(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "PROGRESS_DELAY_SECONDS", 60.0)
+    assert cli.main(["refresh", str(example_workbook(tmp_path / "p.xlsx"))]) == 0
+    assert capsys.readouterr().err == ""
+
+
+# ---------------------------------------------------------------------------- template
+def test_template_without_pyopenvba(tmp_path, capsys, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "pyopenvba" else real(name, *a))
+    assert cli.main(["template", str(tmp_path / "t.xlsm")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "trade-resilience-xl[build]" in err
+    assert not (tmp_path / "t.xlsm").exists()
+
+
+def test_template_builds(tmp_path, capsys):
+    pytest.importorskip("pyopenvba")
+    pytest.importorskip("trade_resilience_xl.udfs")
+    code = cli.main(["template", str(tmp_path / "t.xlsm")])
+    assert code == 0, capsys.readouterr().err
+    assert "xl/vbaProject.bin" in __import__("zipfile").ZipFile(tmp_path / "t.xlsm").namelist()
+
+
+# ---------------------------------------------------------------------------- excel-setup
+@pytest.fixture
+def fake_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+    return home
+
+
+def test_excel_setup_on_linux_only_prints(fake_home):
+    for args in (["excel-setup"], ["excel-setup", "--dry-run"]):
+        result = run(*args, env=dict(os.environ))
+        assert result.returncode == 0, result.stderr
+        assert "nothing was changed" in result.stdout
+        assert " -m xlwings.cli addin install" in result.stdout
+    assert list(fake_home.iterdir()) == []
+
+
+@pytest.mark.parametrize("platform, config, key", [
+    ("win32", ".xlwings/xlwings.conf", "INTERPRETER_WIN"),
+    ("darwin", "Library/Containers/com.microsoft.Excel/Data/xlwings.conf", "INTERPRETER_MAC"),
+])
+def test_excel_setup_dry_run_plans_the_right_steps(fake_home, monkeypatch, capsys, platform,
+                                                    config, key):
+    monkeypatch.setattr(excel_setup, "current_platform", lambda: platform)
+    ran = []
+    monkeypatch.setattr(excel_setup, "run_command", ran.append)
+    assert cli.main(["excel-setup", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Dry run" in out
+    assert f"1. install the xlwings add-in of this environment: {sys.executable} -m xlwings.cli " \
+           "addin install" in out
+    assert f'2. set "{key}","{sys.executable}" in {fake_home / config}' in out
+    assert f"3. copy the template workbook to {fake_home / 'Documents' / 'workbook_template.xlsm'}" in out
+    assert ran == [] and list(fake_home.iterdir()) == []
+
+
+def test_excel_setup_runs_the_steps(fake_home, monkeypatch, capsys):
+    monkeypatch.setattr(excel_setup, "current_platform", lambda: "win32")
+    ran = []
+    monkeypatch.setattr(excel_setup, "run_command", ran.append)
+    from trade_resilience_xl.workbook import builder
+    monkeypatch.setattr(builder, "build_workbook",
+                        lambda path, **kw: Path(path).write_bytes(b"template") and Path(path))
+    config = fake_home / ".xlwings" / "xlwings.conf"
+    config.parent.mkdir()
+    config.write_text('"INTERPRETER_WIN","C:\\old\\python.exe"\n\n"LICENSE_KEY","k"\n')
+    assert cli.main(["excel-setup"]) == 0
+    assert ran == [[sys.executable, "-m", "xlwings.cli", "addin", "install"]]
+    assert config.read_text() == f'"LICENSE_KEY","k"\n"INTERPRETER_WIN","{sys.executable}"\n'
+    template = fake_home / "Documents" / "workbook_template.xlsm"
+    assert template.read_bytes() == b"template"
+    template.write_bytes(b"user data")          # an existing file is kept ...
+    assert cli.main(["excel-setup"]) == 0
+    assert template.read_bytes() == b"user data"
+    assert "kept the existing" in capsys.readouterr().out
+    assert cli.main(["excel-setup", "--force"]) == 0   # ... unless --force
+    assert template.read_bytes() == b"template"
+
+
+def test_xlwings_cli_module_form_works():
+    """excel-setup runs `python -m xlwings.cli` because xlwings has no __main__."""
+    result = subprocess.run([sys.executable, "-m", "xlwings.cli", "addin", "--help"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "install" in result.stdout

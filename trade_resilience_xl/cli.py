@@ -1,0 +1,348 @@
+"""``trade-resilience``: the workbook's ribbon actions from a terminal, plus demo and setup.
+
+Thin by design: every number comes from the engine through ``workbook.refresh``; this
+module parses arguments, checks files (``workbook.file_safety``), reports progress on
+stderr and turns failures into one line naming file, sheet and cell. ``--debug`` shows the
+traceback instead.
+
+Exit codes: 0 success (``check``: no problems); 1 a problem with the input (bad or refused
+file, problems in the sheets); 2 wrong usage (argparse).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import sys
+import threading
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+DEMO_NAME = "trade_resilience_demo.xlsx"
+TEMPLATE_NAME = "workbook_template.xlsm"
+BIG_FILE_BYTES = 5 * 1024 ** 2    # above this, say that reading/saving may take a while
+PROGRESS_DELAY_SECONDS = 1.0      # quiet for quick runs; see Progress
+EXIT_OK, EXIT_PROBLEM = 0, 1
+
+
+class CommandError(Exception):
+    """A failure already worded for the user (one line)."""
+
+
+class Progress:
+    """Progress lines on stderr, only for work that takes a while.
+
+    A refresh reports a dozen steps; printing them for a one-second run is noise. Messages
+    are held back for ``delay`` seconds; if the work is still going then, the latest one
+    is shown (by a timer, so a single long step such as a permutation test is announced
+    while it runs) and every later one is printed as it comes.
+    """
+
+    def __init__(self, delay: float | None = None, stream=None):
+        self._stream = stream or sys.stderr
+        self._pending: str | None = None
+        self._shown = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(PROGRESS_DELAY_SECONDS if delay is None else delay,
+                                      self._reveal)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _print(self, message: str) -> None:
+        print(f"... {message}", file=self._stream, flush=True)
+
+    def _reveal(self) -> None:
+        with self._lock:
+            self._shown = True
+            if self._pending is not None:
+                self._print(self._pending)
+                self._pending = None
+
+    def __call__(self, message: str, *_details) -> None:
+        with self._lock:
+            if self._shown:
+                self._print(message)
+            else:
+                self._pending = message
+
+    def close(self) -> None:
+        self._timer.cancel()
+
+
+def _say(message: str) -> None:
+    """A progress line printed at once (reading or saving a big file)."""
+    print(f"... {message}", file=sys.stderr, flush=True)
+
+
+def _refresh_module():
+    # Imported on use so that `--help`, `excel-setup` and `template` stay fast.
+    from trade_resilience_xl.workbook import refresh
+    return refresh
+
+
+@contextlib.contextmanager
+def _opened(path: Path):
+    """The workbook at ``path`` as an ``OpenpyxlBook``, after the file-safety checks."""
+    from trade_resilience_xl.workbook import file_safety
+    from trade_resilience_xl.workbook.openpyxl_io import OpenpyxlBook
+
+    file_safety.check_readable(path)
+    if path.stat().st_size > BIG_FILE_BYTES:
+        _say(f"reading {path} ({path.stat().st_size / 1024 ** 2:.0f} MB)")
+    try:
+        book = OpenpyxlBook(path)
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError) as error:
+        # openpyxl's messages run over several lines; the first says what failed.
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise CommandError(f"{path} cannot be read as a workbook: {reason}") from error
+    try:
+        _warn_about_xlwings_conf(book, path)
+        yield book
+    except ElementTree.ParseError as error:
+        # Parts are parsed lazily (read-only sheets), so damage can surface here.
+        raise CommandError(f"{path} cannot be read as a workbook: damaged XML ({error})") \
+            from error
+    finally:
+        book.close()
+
+
+def _warn_about_xlwings_conf(book, path: Path) -> None:
+    """Warn when the workbook's xlwings.conf sheet differs from the template's.
+
+    Those rows override the user's config when the workbook is used from Excel: a received
+    file could name its own interpreter, PYTHONPATH or UDF module there. Only a warning,
+    since nothing here runs them, but the user should know before enabling macros.
+    """
+    from trade_resilience_xl.workbook import layout as L
+
+    if L.SHEET_XLWINGS_CONF not in book.sheet_names():
+        return
+    expected = {L.english_part(key): str(value).casefold() for key, value, _ in L.XLWINGS_CONF}
+    for number, row in enumerate(book.read_values(L.SHEET_XLWINGS_CONF), start=1):
+        if not row or row[0] is None or not str(row[0]).strip():
+            break                       # xlwings stops at the first blank row too
+        value = row[1] if len(row) > 1 else None
+        if expected.get(L.english_part(row[0])) != str(value).casefold():
+            print(f"warning: {path}: {L.SHEET_XLWINGS_CONF}!A{number}: {row[0]} = {value!r} "
+                  "differs from the template; in Excel it would override your xlwings "
+                  "settings. Review it before enabling macros.", file=sys.stderr)
+
+
+def _check_target(source: Path, target: Path) -> None:
+    from trade_resilience_xl.workbook import file_safety
+
+    if target.suffix.lower() != source.suffix.lower():
+        # The package keeps the source's macros and content type; an .xlsm saved under an
+        # .xlsx name (or the reverse) is a file Excel refuses to open.
+        raise CommandError(f"{target}: use the same extension as {source} "
+                           f"({source.suffix})")
+    file_safety.check_for_update(source, target)
+
+
+def _save(book, target: Path) -> None:
+    if target.exists() and target.stat().st_size > BIG_FILE_BYTES:
+        _say(f"saving {target}")
+    book.save(target)
+
+
+def _problem_line(path: Path, problems) -> str:
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more; run `trade-resilience check {path}`)" \
+        if len(problems) > 1 else ""
+    return f"{path}: {first}{more}"
+
+
+def _located(path: Path, error: BaseException) -> CommandError | None:
+    """An input failure as one line that names the workbook (None: not an input failure)."""
+    from trade_resilience_xl.engine import InputError
+
+    problems = getattr(error, "problems", None)       # read_inputs.InputProblems
+    if problems:
+        return CommandError(_problem_line(path, list(problems)))
+    if isinstance(error, InputError):
+        return CommandError(f"{path}: {error}")
+    return None
+
+
+def _run_refresh(source: Path, target: Path):
+    """Refresh ``source`` and save to ``target``; return the engine's PanelResult."""
+    _check_target(source, target)
+    with _opened(source) as book:
+        progress = Progress()
+        try:
+            report = _refresh_module().refresh(book, progress=progress)
+        except Exception as error:
+            raise _located(source, error) or error
+        finally:
+            progress.close()
+        if not report.ok or report.problems:
+            raise CommandError(_problem_line(source, list(report.problems)))
+        _save(book, target)
+    return report.result
+
+
+# ---------------------------------------------------------------------------- commands
+def cmd_demo(args) -> int:
+    from trade_resilience_xl.cli_headlines import headline_text
+    from trade_resilience_xl.example_data import ILLUSTRATIVE_NOTE, load_example_panel
+    from trade_resilience_xl.workbook import file_safety
+    from trade_resilience_xl.workbook.builder import build_workbook
+
+    out = Path(args.out or DEMO_NAME)
+    if out.suffix.lower() != ".xlsx":
+        raise CommandError(f"{out}: the demo writes a workbook without macros; use a .xlsx name")
+    file_safety.check_writable(out)
+    build_workbook(out, data=load_example_panel(), macro_enabled=False)
+    result = _run_refresh(out, out)
+    print(headline_text(result, out.resolve(), ILLUSTRATIVE_NOTE))
+    return EXIT_OK
+
+
+def cmd_refresh(args) -> int:
+    from trade_resilience_xl.tidy_csv import write_tidy_csv
+
+    source = Path(args.workbook)
+    target = Path(args.out) if args.out else source
+    result = _run_refresh(source, target)
+    print(f"Refreshed {source}" + (f" -> {target}" if target != source else "")
+          + " / 已刷新")
+    for warning in result.warnings:
+        print(f"  note: {warning}")
+    if args.csv:
+        written = write_tidy_csv(result, args.csv, bom=args.csv_bom)
+        print(f"Wrote {len(written)} CSV files to {Path(args.csv)}: "
+              + ", ".join(path.name for path in written))
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    path = Path(args.workbook)
+    with _opened(path) as book:
+        problems = list(_refresh_module().check(book))
+    if not problems:
+        print(f"{path}: no problems found / 未发现问题")
+        return EXIT_OK
+    for problem in problems:
+        print(f"{path}: {problem}")
+    print(f"{len(problems)} problem(s) / 个问题", file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+def cmd_clear(args) -> int:
+    path = Path(args.workbook)
+    _check_target(path, path)
+    with _opened(path) as book:
+        _refresh_module().clear(book)
+        _save(book, path)
+    print(f"Cleared the result sheets of {path} / 已清除结果")
+    return EXIT_OK
+
+
+def cmd_template(args) -> int:
+    from trade_resilience_xl.workbook import file_safety
+    from trade_resilience_xl.workbook.builder import build_workbook
+
+    path = Path(args.path or TEMPLATE_NAME)
+    macros = path.suffix.lower() == ".xlsm"
+    if path.suffix.lower() not in (".xlsm", ".xlsx"):
+        raise CommandError(f"{path}: use a .xlsm name (or .xlsx for a copy without macros)")
+    if macros and importlib.util.find_spec("pyopenvba") is None:
+        raise CommandError("the macro template needs pyOpenVBA: "
+                           "pip install 'trade-resilience-xl[build]'")
+    file_safety.check_writable(path)
+    build_workbook(path, macro_enabled=macros)
+    print(f"Wrote {path}" + ("" if macros else " (no macros: .xlsx)"))
+    return EXIT_OK
+
+
+def cmd_excel_setup(args) -> int:
+    from trade_resilience_xl.excel_setup import excel_setup
+
+    return excel_setup(dry_run=args.dry_run, force=args.force)
+
+
+# ---------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trade-resilience",
+        description="Entropy-weight TOPSIS resilience index and Theil / Dagum Gini "
+                    "decompositions on a province x year workbook.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = commands.add_parser("demo", help="build and refresh a workbook with the "
+                               "illustrative dataset, print the headline results")
+    demo.add_argument("--out", metavar="PATH", help=f"workbook to write (default {DEMO_NAME})")
+    demo.set_defaults(run=cmd_demo)
+
+    refresh = commands.add_parser("refresh", help='what the ribbon\'s "Refresh all" does, '
+                                  "on a file (in place unless --out)")
+    refresh.add_argument("workbook", metavar="WORKBOOK")
+    refresh.add_argument("--out", metavar="PATH", help="save the refreshed workbook here")
+    refresh.add_argument("--csv", metavar="DIR", help="also write tidy CSV files into DIR")
+    refresh.add_argument("--csv-bom", action="store_true",
+                         help="CSV with a UTF-8 byte-order mark (for double-click in Excel)")
+    refresh.set_defaults(run=cmd_refresh)
+
+    check = commands.add_parser("check", help="list every problem in the input sheets "
+                                "(exit 0 only when there is none)")
+    check.add_argument("workbook", metavar="WORKBOOK")
+    check.set_defaults(run=cmd_check)
+
+    clear = commands.add_parser("clear", help="empty the result sheets (ribbon: Clear results)")
+    clear.add_argument("workbook", metavar="WORKBOOK")
+    clear.set_defaults(run=cmd_clear)
+
+    template = commands.add_parser("template", help="build the empty macro-enabled template")
+    template.add_argument("path", nargs="?", metavar="PATH",
+                          help=f"where to write it (default {TEMPLATE_NAME})")
+    template.set_defaults(run=cmd_template)
+
+    setup = commands.add_parser("excel-setup", help="Windows/macOS: install the xlwings "
+                                "add-in, point it at this Python, copy the template to "
+                                "Documents")
+    setup.add_argument("--dry-run", action="store_true", help="only print what would be done")
+    setup.add_argument("--force", action="store_true",
+                       help="replace an existing template in Documents")
+    setup.set_defaults(run=cmd_excel_setup)
+    return parser
+
+
+def _one_line(error: BaseException) -> str:
+    """The user-facing line for an expected failure (None for a real bug)."""
+    from trade_resilience_xl.engine import InputError
+    from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+
+    if isinstance(error, (CommandError, UnsafeFileError)):
+        return str(error)
+    if isinstance(error, InputError):
+        return f"input error: {error}"
+    if isinstance(error, (OSError, RuntimeError, ImportError)):
+        filename = getattr(error, "filename", None)
+        reason = getattr(error, "strerror", None) or str(error)
+        return f"{filename}: {reason}" if filename else reason
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted; files are only replaced once fully written", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the point is one readable line
+        if args.debug:
+            raise
+        line = _one_line(error)
+        if line is None:
+            line = (f"unexpected error: {type(error).__name__}: {error} "
+                    "(run again with --debug for the traceback)")
+        print(f"error: {line}", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+if __name__ == "__main__":
+    sys.exit(main())

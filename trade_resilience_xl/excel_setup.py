@@ -1,0 +1,161 @@
+"""``trade-resilience excel-setup``: connect Excel on this machine to this Python environment.
+
+Three steps, planned first and printed, then run (Windows and macOS only):
+
+1. Install the xlwings add-in of *this* environment (``<python> -m xlwings.cli addin
+   install``). The module form matters: xlwings has no ``__main__``, so ``python -m
+   xlwings`` fails; and calling the ``xlwings`` script on PATH could reach another
+   environment whose add-in DLL version does not match the pinned package.
+2. Pin the interpreter in xlwings' user config (``"INTERPRETER_WIN","<python>"``, the line
+   format xlwings' own ``config create`` writes). ``addin install`` writes that key only when
+   the file does not exist yet, so an old interpreter would stay; the key is replaced here,
+   other keys are kept and blank lines dropped (xlwings reads the file line by line and
+   blank lines have broken its COM server start, xlwings #1166).
+3. Put the template workbook into the user's Documents folder (an existing file of that
+   name is kept unless ``force``: it may hold the user's data).
+
+Elsewhere (Linux) Excel does not exist: the plan is printed and nothing happens.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+TEMPLATE_NAME = "workbook_template.xlsm"
+SUPPORTED = {"win32": "WIN", "darwin": "MAC"}
+
+
+def current_platform() -> str:
+    """``sys.platform``; a function so tests can pretend to be Windows or macOS."""
+    return sys.platform
+
+
+def run_command(argv: list[str]) -> None:
+    """Run a setup command, output passing through; raise on failure (tests replace it)."""
+    subprocess.run(argv, check=True)
+
+
+@dataclass(frozen=True)
+class Step:
+    description: str
+    action: Callable[[], None]
+
+
+def user_config_file(platform: str, home: Path) -> Path:
+    """Where xlwings 0.37.8 reads its user config (``xlwings.USER_CONFIG_FILE``)."""
+    if platform == "darwin":
+        # Excel for Mac is sandboxed; xlwings keeps its config inside Excel's container.
+        return home / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / "xlwings.conf"
+    return home / ".xlwings" / "xlwings.conf"
+
+
+def documents_folder(platform: str, home: Path) -> Path:
+    """The user's Documents folder (Windows: the real one, even when OneDrive moved it)."""
+    if platform == "win32" and sys.platform == "win32":
+        try:
+            import ctypes
+
+            buffer = ctypes.create_unicode_buffer(260)
+            # CSIDL_PERSONAL (5) = "Documents"; follows folder redirection.
+            if ctypes.windll.shell32.SHGetFolderPathW(None, 5, None, 0, buffer) == 0:
+                return Path(buffer.value)
+        except (AttributeError, OSError):
+            pass
+    return home / "Documents"
+
+
+def pin_interpreter(config_file: Path, key: str, interpreter: str) -> None:
+    """Set ``"key","interpreter"`` in an xlwings user config, keeping the other keys."""
+    lines = []
+    if config_file.exists():
+        for line in config_file.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            first = line.split(",", 1)[0].strip().strip('"')
+            if first.casefold() != key.casefold():   # xlwings matches keys case-insensitively
+                lines.append(line)
+    lines.append(f'"{key}","{interpreter}"')
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def place_template(destination: Path, force: bool) -> str:
+    """Copy the shipped template to ``destination`` (build it when none is shipped)."""
+    if destination.exists() and not force:
+        return f"kept the existing {destination} (use --force to replace it)"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shipped = resources.files("trade_resilience_xl") / "data" / TEMPLATE_NAME
+    if shipped.is_file():
+        with resources.as_file(shipped) as source:
+            shutil.copyfile(source, destination)
+    else:
+        from trade_resilience_xl.workbook.builder import build_workbook
+
+        build_workbook(destination, macro_enabled=True)
+    return f"wrote {destination}"
+
+
+def plan(force: bool = False, interpreter: str | None = None) -> tuple[str, list[Step]]:
+    """The platform and the steps excel-setup takes there (empty list: unsupported)."""
+    platform = current_platform()
+    python = interpreter or sys.executable
+    if platform not in SUPPORTED:
+        platform_for_text = "win32"    # show what Windows would get
+    else:
+        platform_for_text = platform
+    home = Path.home()
+    config_file = user_config_file(platform_for_text, home)
+    key = f"INTERPRETER_{SUPPORTED[platform_for_text]}"
+    template = documents_folder(platform_for_text, home) / TEMPLATE_NAME
+    command = [python, "-m", "xlwings.cli", "addin", "install"]
+    steps = [
+        Step("install the xlwings add-in of this environment: " + " ".join(command),
+             lambda: run_command(command)),
+        Step(f'set "{key}","{python}" in {config_file}',
+             lambda: pin_interpreter(config_file, key, python)),
+        Step(f"copy the template workbook to {template}",
+             lambda: print("  " + place_template(template, force))),
+    ]
+    return platform, steps
+
+
+def warnings_for(interpreter: str) -> list[str]:
+    """Known trouble with this interpreter (the shared notes' recurring problems)."""
+    notes = []
+    if "WindowsApps" in interpreter:
+        notes.append("this Python comes from the Microsoft Store; Excel often cannot start it "
+                     "(\"Could not activate Python COM server\"). Prefer a python.org install.")
+    if os.environ.get("CONDA_DEFAULT_ENV"):
+        notes.append("this is a conda environment; xlwings may also need Conda Path / Conda "
+                     "Env in its config. A plain venv avoids that.")
+    return notes
+
+
+def excel_setup(dry_run: bool = False, force: bool = False, out=print) -> int:
+    """Print the plan, then run it on Windows/macOS unless ``dry_run``; return an exit code."""
+    platform, steps = plan(force=force)
+    supported = platform in SUPPORTED
+    if not supported:
+        out(f"Excel is not available on this platform ({platform}); nothing was changed.")
+        out("On Windows or macOS, `trade-resilience excel-setup` would:")
+    elif dry_run:
+        out("Dry run: nothing is changed. excel-setup would:")
+    else:
+        out("Setting up Excel for this Python environment:")
+    for number, step in enumerate(steps, start=1):
+        out(f"  {number}. {step.description}")
+    for note in warnings_for(sys.executable):
+        out(f"  note: {note}")
+    if not supported or dry_run:
+        return 0
+    for number, step in enumerate(steps, start=1):
+        out(f"[{number}/{len(steps)}] {step.description}")
+        step.action()
+    out("Done. Restart Excel, open the template and use the Trade Resilience tab.")
+    return 0

@@ -1,0 +1,91 @@
+"""Write a panel run's result tables as tidy CSV files (one observation per row).
+
+The files are for R, Stata, pandas and other tools, so they follow the usual conventions:
+
+* plain UTF-8 **without** a byte-order mark by default. pandas, readr, data.table and Stata
+  (14+) read UTF-8 as the standard encoding; a BOM is invisible noise to them at best, and at
+  worst becomes part of the first column name (``\\ufeffunit`` with Python's csv module,
+  ``X.U.FEFF.unit`` with R's ``read.csv`` unless ``fileEncoding = "UTF-8-BOM"``). Excel users
+  have the workbook itself; if a CSV must open by double-click in a Chinese-locale Excel
+  (which otherwise decodes it as GBK and garbles 构高抗高型), pass ``bom=True``
+  (``trade-resilience refresh --csv DIR --csv-bom``); Excel's Data > From Text/CSV reads
+  the BOM-less files correctly either way.
+* ``,`` separator, ``\\n`` line ends, a header row, ``.`` decimal point, floats written
+  with full round-trip precision (so they equal the workbook cells exactly), missing
+  values as empty fields, no index column.
+
+``weights, scores, types, filled`` are written in the engine's row order; ``theil`` and
+``dagum`` are long ``year, component, group, value`` tables where ``group`` is empty for
+the whole-panel components and holds the region for per-region ones.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+# File name -> (PanelResult attribute, columns in order). The column lists are the public
+# contract documented in docs/cli.md; a column the engine adds later does not leak in.
+TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "weights.csv": ("weights", ("code", "indicator", "dimension", "direction", "entropy",
+                                "divergence", "weight")),
+    "scores.csv": ("scores", ("unit", "region", "year", "index", "score")),
+    "types.csv": ("types", ("unit", "region", "dimension", "score", "rank", "level",
+                            "type_en", "type_zh")),
+    "theil.csv": ("theil", ("year", "component", "group", "value")),
+    "dagum.csv": ("dagum", ("year", "component", "group", "value")),
+    "filled.csv": ("filled", ("unit", "year", "code", "value")),
+}
+# Written only when the run computed them (Permutations / Bootstrap settings above 0).
+OPTIONAL_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "permutation.csv": ("permutation", ("year", "observed", "p_value")),
+    "bootstrap.csv": ("bootstrap", ("code", "weight", "lower", "upper")),
+}
+
+
+def _columns_for(name: str, frame: pd.DataFrame, wanted: tuple[str, ...]) -> list[str]:
+    columns = list(wanted)
+    if name == "weights.csv" and "year" in frame.columns:
+        columns.insert(0, "year")  # per-year weighting: one block of weights per year
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name}: the result table has no column(s) {', '.join(missing)}")
+    return columns
+
+
+def _write_one(frame: pd.DataFrame, target: Path, encoding: str) -> None:
+    """Write through a temp file in the same folder, so a crash leaves no half CSV."""
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            frame.to_csv(handle, index=False, lineterminator="\n")
+        os.replace(temp_name, target)
+    except BaseException:
+        if os.path.exists(temp_name):
+            os.unlink(temp_name)
+        raise
+
+
+def write_tidy_csv(result, directory: str | os.PathLike, *, bom: bool = False) -> list[Path]:
+    """Write the result tables of ``result`` (a ``PanelResult``) into ``directory``.
+
+    Creates the folder if needed, overwrites files of the same names, and returns the
+    paths written: weights, scores, types, theil, dagum, filled (+ permutation and bootstrap
+    when computed). ``bom=True`` writes UTF-8 with a byte-order mark for Excel double-click.
+    """
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    encoding = "utf-8-sig" if bom else "utf-8"
+    written: list[Path] = []
+    for name, (attribute, wanted) in (TABLES | OPTIONAL_TABLES).items():
+        frame = getattr(result, attribute)
+        if frame is None:
+            if name in TABLES:
+                raise ValueError(f"the result has no {attribute} table")
+            continue
+        target = folder / name
+        _write_one(frame[_columns_for(name, frame, wanted)], target, encoding)
+        written.append(target)
+    return written

@@ -1,0 +1,205 @@
+"""Checks made before a workbook file is opened or written, and why each one exists.
+
+A workbook handed to ``trade-resilience`` (or opened by the ribbon) is untrusted input:
+
+* It must be an OOXML package (a zip with ``[Content_Types].xml`` and ``xl/workbook.xml``),
+  so a CSV or an old ``.xls`` renamed to ``.xlsx`` fails with one clear line instead of a
+  zipfile or XML traceback.
+* Zip bombs: the archive's size, member count, total declared uncompressed size and each
+  member's compression ratio are bounded before anything is decompressed. Checking the
+  *declared* sizes is enough: Python's zipfile (which openpyxl reads through) never returns
+  more bytes than a member declares, so a member that lies about its size is truncated
+  (and fails its CRC), not inflated without limit.
+* XML entity bombs ("billion laughs") and external entities: OOXML parts never carry a
+  DTD, so any part whose prolog declares one is refused here, quickly, before openpyxl
+  parses it; and openpyxl itself must parse through defusedxml (``openpyxl.DEFUSEDXML``),
+  which is checked, not assumed (``OPENPYXL_DEFUSEDXML=False`` in the environment turns
+  it off).
+* Writing: Excel keeps an owner file ``~$NAME`` beside a workbook it has open (LibreOffice
+  ``.~lock.NAME#``); replacing the file underneath would lose the user's unsaved edits or
+  be overwritten by them, so we refuse. A read-only file or folder is refused with a clear
+  message rather than a PermissionError.
+
+Atomic replacement of the target is ``openpyxl_io``'s job (temp file in the same folder,
+then ``os.replace``); nothing here writes.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """Bounds on a workbook archive. Real province x year workbooks are far below them
+    (the template is ~60 KB, a 3,000-unit x 20-year refreshed one a few MB)."""
+
+    max_file_bytes: int = 200 * 1024 ** 2            # the .xlsx/.xlsm on disk
+    max_total_uncompressed: int = 2 * 1024 ** 3      # sum of declared member sizes
+    max_members: int = 10_000
+    # Deflated spreadsheet XML is typically 5-30x smaller, extreme but real sheets reach
+    # ~100x; bombs are 1000x and more. Tiny members are exempt: a ratio means little there.
+    max_ratio: float = 250.0
+    ratio_applies_above: int = 4 * 1024 ** 2
+    # How much of each XML part's start is read to look for a DTD in the prolog.
+    prolog_bytes: int = 64 * 1024
+
+
+DEFAULT_LIMITS = ArchiveLimits()
+
+
+class UnsafeFileError(Exception):
+    """A workbook file that is refused, with a one-line message naming the file."""
+
+    def __init__(self, path: str | os.PathLike, message: str):
+        super().__init__(message)
+        self.path = Path(path)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def require_defused_openpyxl() -> None:
+    """Fail loudly unless openpyxl parses XML through defusedxml."""
+    import openpyxl
+
+    if not getattr(openpyxl, "DEFUSEDXML", False):
+        raise RuntimeError(
+            "openpyxl is not using defusedxml (is defusedxml installed, and is "
+            "OPENPYXL_DEFUSEDXML unset or True?); refusing to read workbooks without it")
+
+
+def lock_files(path: str | os.PathLike) -> list[Path]:
+    """Lock files beside ``path`` that show it is open in Excel or LibreOffice."""
+    target = Path(path)
+    candidates = (target.with_name("~$" + target.name),          # Excel (Windows, macOS)
+                  target.with_name(f".~lock.{target.name}#"))    # LibreOffice
+    return [candidate for candidate in candidates if candidate.exists()]
+
+
+def _declares_dtd(head: bytes) -> bool:
+    """True when the prolog at the start of an XML part has a <!DOCTYPE> (or <!ENTITY>)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    # A DTD can only stand before the root element; stop at the first real start tag.
+    position = 0
+    while True:
+        start = text.find("<", position)
+        if start < 0 or start + 1 >= len(text):
+            return False
+        marker = text[start + 1]
+        if marker == "?":                                  # XML declaration / PI
+            position = start + 2
+        elif text.startswith("<!--", start):               # comment
+            end = text.find("-->", start + 4)
+            if end < 0:
+                return False
+            position = end + 3
+        elif marker == "!":                                # <!DOCTYPE, <!ENTITY, ...
+            return True
+        else:
+            return False
+
+
+def check_archive(path: str | os.PathLike, limits: ArchiveLimits = DEFAULT_LIMITS) -> None:
+    """Refuse a file that is not an OOXML workbook or exceeds ``limits``."""
+    target = Path(path)
+    name = str(target)
+    not_workbook = f"{name} is not an Excel workbook (.xlsx/.xlsm)"
+    if not target.exists():
+        raise UnsafeFileError(target, f"{name} does not exist")
+    if not target.is_file():
+        raise UnsafeFileError(target, not_workbook)
+    size = target.stat().st_size
+    if size > limits.max_file_bytes:
+        raise UnsafeFileError(target, f"{name} is {size / 1024 ** 2:.0f} MB, above the "
+                                      f"{limits.max_file_bytes / 1024 ** 2:.0f} MB limit")
+    if not zipfile.is_zipfile(target):
+        raise UnsafeFileError(target, not_workbook)
+    try:
+        with zipfile.ZipFile(target) as archive:
+            members = archive.infolist()
+            if len(members) > limits.max_members:
+                raise UnsafeFileError(target, f"{name} has {len(members)} parts, above the "
+                                              f"{limits.max_members} limit; refused")
+            names = {member.filename for member in members}
+            if any(part not in names for part in REQUIRED_PARTS):
+                raise UnsafeFileError(target, not_workbook)
+            total = 0
+            for member in members:
+                total += member.file_size
+                if total > limits.max_total_uncompressed:
+                    raise UnsafeFileError(
+                        target, f"{name} would expand to more than "
+                                f"{limits.max_total_uncompressed / 1024 ** 3:.0f} GB; refused "
+                                "(possible zip bomb)")
+                if member.file_size > limits.ratio_applies_above:
+                    ratio = member.file_size / max(member.compress_size, 1)
+                    if ratio > limits.max_ratio:
+                        raise UnsafeFileError(
+                            target, f"{name}: part {member.filename} expands {ratio:.0f}x, "
+                                    f"above the {limits.max_ratio:.0f}x limit; refused "
+                                    "(possible zip bomb)")
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")):
+                    with archive.open(member) as stream:
+                        head = stream.read(limits.prolog_bytes)
+                    if _declares_dtd(head):
+                        raise UnsafeFileError(
+                            target, f"{name}: part {member.filename} declares a DTD "
+                                    "(<!DOCTYPE>/<!ENTITY>), which workbooks never contain; "
+                                    "refused (possible XML entity attack)")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
+        raise UnsafeFileError(target, f"{not_workbook}: damaged archive ({error})") from None
+
+
+def check_readable(path: str | os.PathLike, limits: ArchiveLimits = DEFAULT_LIMITS) -> Path:
+    """Everything needed before opening ``path`` for reading; returns it as a Path."""
+    require_defused_openpyxl()
+    target = Path(path)
+    check_archive(target, limits)
+    return target
+
+
+def check_writable(path: str | os.PathLike) -> Path:
+    """Refuse to write ``path`` if it is open in Excel, read-only, or its folder is."""
+    target = Path(path)
+    name = str(target)
+    locks = lock_files(target)
+    if locks:
+        app = "Excel" if locks[0].name.startswith("~$") else "LibreOffice"
+        raise UnsafeFileError(target, f"{name} is open in {app} (lock file {locks[0].name}); "
+                                      "close it first")
+    if target.exists():
+        if target.is_dir():
+            raise UnsafeFileError(target, f"{name} is a folder, not a workbook file")
+        # Mode bits, not os.access: os.access says "writable" to root (and admin tools)
+        # even when the user marked the file read-only, which we want to respect.
+        if not target.stat().st_mode & stat.S_IWUSR:
+            raise UnsafeFileError(target, f"{name} is read-only; clear the read-only flag "
+                                          "or save with --out to another file")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UnsafeFileError(target, f"folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UnsafeFileError(target, f"folder {folder} is not writable; choose another "
+                                      "place with --out")
+    return target
+
+
+def check_for_update(source: str | os.PathLike, target: str | os.PathLike | None = None,
+                     limits: ArchiveLimits = DEFAULT_LIMITS) -> tuple[Path, Path]:
+    """Checks for reading ``source`` and writing ``target`` (default: ``source`` in place)."""
+    readable = check_readable(source, limits)
+    writable = check_writable(readable if target is None else target)
+    return readable, writable
