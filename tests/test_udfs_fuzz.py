@@ -1,0 +1,282 @@
+"""Fuzzing every worksheet function with Excel-shaped arguments (scalars, flat lists, nested
+lists of None/str/float/bool/int, NaN/inf/1e308, ragged and empty lists): only documented
+one-line messages or finite 2-D tables of float/str come back; never another exception,
+never NaN/inf, never "unexpected error"."""
+from __future__ import annotations
+
+import inspect
+import math
+import re
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from trade_resilience_xl import excel_args, udfs
+
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# ----------------------------------------------------------------------------- catalogue
+# Every message a function may return after "NAME: " (docs/formulas.md lists them).
+WHERE = r"\w+(?: row \d+, column \d+| cell \d+)?"
+NUMBER = r"-?(?:\d+(?:\.\d+)?(?:e[+-]\d+)?|inf)"
+CELL_PROBLEM = (r"(?:is blank or an error value|is (?:TRUE|FALSE) \(a logical value\)|"
+                r'is text \(".*"\)|is a date or time|is not a finite number|is not a number|'
+                r"is too small a number \(below 2\.2e-308\)|is too large a number \(above 1e\+300\))")
+MEASURE = r"(?:Theil T|Theil L|the Gini)"
+CATALOGUE = [re.compile(p) for p in (
+    rf"{WHERE} {CELL_PROBLEM}; numbers expected",
+    r"\w+ has 1 row; at least 2 rows \((?:observations|units)\) expected",
+    r"\w+ has \d+ cells? for \d+ (?:columns of data|rows of scores|rows of x|cells of resistance)",
+    rf'{WHERE} (?:is blank or an error value|is (?:".*"|{NUMBER}|TRUE|FALSE|not a (?:finite )?number|too large a number)); '
+    r"use \+ or - \(also 1/-1, benefit/cost, positive/negative, 正/负\)",
+    r"\w+ must be one row or one column; it has \d+ rows? and \d+ columns",
+    r"every indicator is constant; entropy weights are undefined",
+    rf"shift {CELL_PROBLEM}; a number >= 0 expected",
+    rf"shift is {NUMBER}; a number >= 0 expected",
+    r"\w+ must be a single cell(?:; it has \d+ cells)?",
+    rf"{WHERE} is {NUMBER}; weights must be >= 0",
+    r"weights are all 0; at least one must be positive",
+    r"every indicator with a positive weight is constant; TOPSIS cannot rank",
+    rf"{WHERE} is {NUMBER}; {MEASURE} needs (?:values >= 0|positive values)",
+    rf"\w+ (?:column \d+ is|are) all 0; {MEASURE} needs a positive mean",
+    rf"{WHERE} is {NUMBER}; populations must be positive",
+    r"pop has \d+ rows? for \d+ rows of (?:scores|x)",
+    r"pop has \d+ columns; (?:scores|x) has \d+ \(use 1 column for the same population every year\)",
+    rf"{WHERE} (?:is blank or an error value|is not a finite number); a region name expected",
+    r'regions holds one region only \(".*"\); a decomposition needs at least 2',
+    r'measure (?:is blank or an error value|is .*); use T \(Theil T\) or L \(Theil L\)',
+    r'language (?:is blank or an error value|is .*); use en or zh',
+    r"(?:measure|language) must be a single cell",
+    r"x has 1 cell; at least 2 cells expected",
+    r"regions is missing; the arguments are \(scores, pop, regions\) with pop left empty for "
+    r"equal weights",
+    r"resistance has \d+ cells?; at least 3 units expected",
+    r"\w+ is (?:empty|not a range of cells|not a rectangular range of cells)",
+    re.escape(excel_args.NON_FINITE_MESSAGE),
+)]
+
+
+def documented(message: str) -> bool:
+    return any(p.fullmatch(message) for p in CATALOGUE)
+
+
+def check_result(name: str, result) -> str | None:
+    """Assert the result is a documented message or a clean table; return the message."""
+    if isinstance(result, str):
+        assert result.startswith(f"{name}: "), result
+        body = result[len(name) + 2:]
+        assert "\n" not in result and "Traceback" not in result
+        assert documented(body), f"undocumented message: {result!r}"
+        return body
+    if name == "THEIL":
+        assert type(result) is float and math.isfinite(result)
+        return None
+    assert type(result) is list and result and all(type(r) is list for r in result)
+    width = len(result[0])
+    assert width >= 1 and all(len(r) == width for r in result)
+    for r in result:
+        for value in r:
+            assert type(value) in (float, str), value
+            if type(value) is float:
+                assert math.isfinite(value)
+    return None
+
+
+# ----------------------------------------------------------------------------- strategies
+EXTREMES = st.sampled_from([1e308, -1e308, 1.7976931348623157e308, 5e-324, -5e-324, 0.0, -0.0,
+                            1e-300, float("nan"), float("inf"), -float("inf")])
+WORDS = st.sampled_from(["+", "-", "1", "-1", "benefit", "cost", "Positive", "NEGATIVE", "正", "负",
+                         "T", "L", "t", "zh", "en", "ZH", "East", "West", "Central", "", " ",
+                         "n/a", "#N/A", "abc"])
+CELL = st.one_of(
+    st.none(), st.booleans(), WORDS, st.text(max_size=6), EXTREMES,
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(-1e6, 1e6), st.integers(-5, 5), st.integers(), st.just(10 ** 400),
+    # classic xlwings: currency cells arrive as Decimal, dates as datetime
+    st.decimals(allow_nan=True, allow_infinity=True), st.datetimes(),
+    st.floats(-1e6, 1e6).map(np.float64),
+)
+NUMBER_CELL = st.one_of(st.floats(-1e3, 1e3), st.floats(0, 1e6), st.integers(-3, 30),
+                        EXTREMES, CELL)
+
+
+def excel_shaped(cell):
+    """A scalar, a flat list (one row or column) or nested rows; sometimes ragged or empty."""
+    block = st.integers(1, 6).flatmap(
+        lambda n: st.integers(1, 5).flatmap(
+            lambda m: st.lists(st.lists(cell, min_size=m, max_size=m), min_size=n, max_size=n)))
+    return st.one_of(cell, st.lists(cell, min_size=0, max_size=8), block,
+                     st.lists(st.lists(cell, max_size=4), max_size=4))
+
+
+ANY = excel_shaped(CELL)
+NUMBERS = excel_shaped(NUMBER_CELL)
+DIRECTIONS = excel_shaped(st.sampled_from(["+", "-", 1.0, -1.0, "cost", "benefit", "正", "x", None]))
+LABELS = excel_shaped(st.one_of(st.sampled_from(["East", "West", "Central", "East ", None, ""]),
+                                st.integers(1, 3), st.floats(1, 3), st.booleans()))
+OPTIONAL = st.one_of(st.none(), ANY)
+
+
+def matching(n_draw, m_draw, cell=NUMBER_CELL):
+    return st.lists(st.lists(cell, min_size=m_draw, max_size=m_draw), min_size=n_draw, max_size=n_draw)
+
+
+CLEAN = st.one_of(st.floats(-1e3, 1e3), st.floats(0, 1e6), st.integers(-3, 30))
+CLEAN_POSITIVE = st.one_of(st.floats(0, 100), st.floats(1e-3, 1e6), st.integers(0, 30))
+
+
+@st.composite
+def mostly(draw, clean, noisy):
+    """Three draws in four well-formed, so that the engine runs; the rest anything."""
+    return draw(noisy) if draw(st.integers(0, 3)) == 3 else draw(clean)
+
+
+@st.composite
+def indicator_call(draw, with_weights: bool):
+    """Mostly well-formed calls (data n x m with m directions/weights) so the engine runs."""
+    n, m = draw(st.integers(1, 8)), draw(st.integers(1, 5))
+    data = draw(mostly(matching(n, m, CLEAN), st.one_of(matching(n, m), NUMBERS)))
+    symbols = st.lists(st.sampled_from(["+", "-", -1, 1, "cost"]), min_size=m, max_size=m)
+    directions = draw(mostly(symbols, DIRECTIONS))
+    shift = draw(mostly(st.one_of(st.none(), st.floats(0, 2)), CELL))
+    if not with_weights:
+        return data, directions, shift
+    weights = draw(mostly(st.lists(st.floats(0, 10), min_size=m, max_size=m), NUMBERS))
+    return data, weights, draw(st.one_of(st.none(), st.just(directions))), shift
+
+
+@st.composite
+def grouped_call(draw):
+    n, k = draw(st.integers(1, 8)), draw(st.integers(1, 3))
+    scores = draw(mostly(matching(n, k, CLEAN_POSITIVE), st.one_of(matching(n, k), NUMBERS)))
+    regions = draw(mostly(st.lists(st.sampled_from(["East", "West", "Central", 1.0]),
+                                   min_size=n, max_size=n), LABELS))
+    good_pop = st.one_of(st.none(), st.lists(st.floats(0.1, 1e4), min_size=n, max_size=n),
+                         matching(n, k, st.floats(0.1, 1e4)))
+    pop = draw(mostly(good_pop, st.one_of(matching(n, k), NUMBERS)))
+    measure = draw(mostly(st.sampled_from([None, "T", "L", "l"]), CELL))
+    return scores, pop, regions, measure
+
+
+# ----------------------------------------------------------------------------- tests
+
+def test_catalogue_covers_the_word_for_word_tests():
+    from test_udfs import BAD_INPUTS
+
+    for function, _, message in BAD_INPUTS:
+        assert documented(message.split(": ", 1)[1]), message
+
+
+def test_catalogue_can_reject():
+    assert not documented("unexpected error: boom")
+    assert not documented("data: row 1 is missing (NaN); finite numbers expected")
+
+
+@FUZZ
+@given(st.sampled_from(["ENTROPY_WEIGHTS", "ENTROPY_TABLE", "NORMALIZE"]), ANY, ANY, OPTIONAL)
+def test_indicator_functions_with_anything(name, data, directions, shift):
+    check_result(name, getattr(udfs, name)(data, directions, shift))
+
+
+@FUZZ
+@given(st.sampled_from(["ENTROPY_WEIGHTS", "ENTROPY_TABLE", "NORMALIZE"]), indicator_call(False))
+def test_indicator_functions_with_plausible_input(name, call):
+    check_result(name, getattr(udfs, name)(*call))
+
+
+@FUZZ
+@given(st.sampled_from(["TOPSIS", "COMPOSITE_SCORE"]), ANY, ANY, OPTIONAL, OPTIONAL)
+def test_scoring_functions_with_anything(name, data, weights, directions, shift):
+    check_result(name, getattr(udfs, name)(data, weights, directions, shift))
+
+
+@FUZZ
+@given(st.sampled_from(["TOPSIS", "COMPOSITE_SCORE"]), indicator_call(True))
+def test_scoring_functions_with_plausible_input(name, call):
+    check_result(name, getattr(udfs, name)(*call))
+
+
+@FUZZ
+@given(ANY, OPTIONAL, ANY, OPTIONAL)
+def test_theil_decomp_with_anything(scores, pop, regions, measure):
+    check_result("THEIL_DECOMP", udfs.THEIL_DECOMP(scores, pop, regions, measure))
+
+
+@FUZZ
+@given(grouped_call())
+def test_inequality_tables_with_plausible_input(call):
+    scores, pop, regions, measure = call
+    check_result("THEIL_DECOMP", udfs.THEIL_DECOMP(scores, pop, regions, measure))
+    check_result("DAGUM_GINI", udfs.DAGUM_GINI(scores, regions, pop))
+    check_result("THEIL", udfs.THEIL(scores, pop, measure))
+
+
+@FUZZ
+@given(ANY, ANY, OPTIONAL)
+def test_dagum_gini_with_anything(scores, regions, pop):
+    check_result("DAGUM_GINI", udfs.DAGUM_GINI(scores, regions, pop))
+
+
+@FUZZ
+@given(ANY, OPTIONAL, OPTIONAL)
+def test_theil_with_anything(x, pop, measure):
+    check_result("THEIL", udfs.THEIL(x, pop, measure))
+
+
+@FUZZ
+@given(st.one_of(NUMBERS, ANY), st.one_of(NUMBERS, ANY), OPTIONAL)
+def test_resilience_type_with_anything(resistance, reconstruction, language):
+    check_result("RESILIENCE_TYPE", udfs.RESILIENCE_TYPE(resistance, reconstruction, language))
+
+
+MODERATE = st.one_of(st.just(0.0), st.floats(1e-6, 1e6), st.floats(-1e6, -1e-6))
+
+
+@FUZZ
+@given(st.integers(2, 12), st.integers(1, 6), st.data())
+def test_moderate_numbers_never_overflow(n, m, data):
+    """The "too large or too small" message is for magnitudes near the float limits only."""
+    x = data.draw(matching(n, m, MODERATE))
+    signs = data.draw(st.lists(st.sampled_from(["+", "-"]), min_size=m, max_size=m))
+    weights = data.draw(st.lists(st.floats(0, 100), min_size=m, max_size=m))
+    regions = data.draw(st.lists(st.sampled_from(["A", "B", "C"]), min_size=n, max_size=n))
+    pop = data.draw(st.lists(st.floats(1e-3, 1e7), min_size=n, max_size=n))
+    positive = [[abs(v) for v in r] for r in x]
+    calls = [("ENTROPY_WEIGHTS", (x, signs)), ("ENTROPY_TABLE", (x, signs, 0)),
+             ("NORMALIZE", (x, signs)), ("TOPSIS", (x, weights, signs)),
+             ("COMPOSITE_SCORE", (x, weights, signs, 0.01)),
+             ("THEIL_DECOMP", (positive, pop, regions)), ("THEIL_DECOMP", (positive, None, regions, "L")),
+             ("DAGUM_GINI", (positive, regions, pop)),
+             ("THEIL", ([r[0] for r in positive], pop)),
+             ("RESILIENCE_TYPE", ([r[0] for r in x], [r[-1] for r in x]))]
+    for name, arguments in calls:
+        message = check_result(name, getattr(udfs, name)(*arguments))
+        assert message != excel_args.NON_FINITE_MESSAGE, (name, arguments)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in dir(udfs) if n.isupper() and not n.startswith("_")))
+def test_every_function_is_fuzzed(name):
+    assert callable(getattr(udfs, name))
+    fuzzed = {"ENTROPY_WEIGHTS", "ENTROPY_TABLE", "NORMALIZE", "TOPSIS", "COMPOSITE_SCORE",
+              "THEIL_DECOMP", "DAGUM_GINI", "THEIL", "RESILIENCE_TYPE"}
+    assert name in fuzzed and len(inspect.signature(getattr(udfs, name)).parameters) >= 1
+
+
+@pytest.mark.parametrize("name, strategy, call", [
+    ("ENTROPY_WEIGHTS", indicator_call(False), lambda f, c: f(*c)),
+    ("TOPSIS", indicator_call(True), lambda f, c: f(*c)),
+    ("COMPOSITE_SCORE", indicator_call(True), lambda f, c: f(*c)),
+    ("THEIL_DECOMP", grouped_call(), lambda f, c: f(*c)),
+    ("DAGUM_GINI", grouped_call(), lambda f, c: f(c[0], c[2], c[1])),
+    ("THEIL", grouped_call(), lambda f, c: f(c[0], c[1], c[3])),
+])
+def test_plausible_strategies_reach_the_engine(name, strategy, call):
+    """The fuzzing above is only worth something if the engine runs, not just the parsers."""
+    from hypothesis import find
+
+    function = getattr(udfs, name)
+    found = find(strategy, lambda c: not isinstance(call(function, c), str),
+                 settings=settings(max_examples=2000, deadline=None, database=None))
+    assert found is not None

@@ -1,0 +1,431 @@
+"""Excel-shaped worksheet-function arguments turned into clean arrays, or one line of text
+saying which argument and which cell is wrong.
+
+How values arrive (xlwings 0.37.8, classic COM and Office.js alike): both paths "squeeze"
+ranges, so one cell is a scalar, one row *or* one column is a flat list, and a block is a
+list of row lists. Blank and error cells are None; numbers are float (int from Office.js
+JSON or direct callers); TRUE/FALSE are bool; text is str; classic COM turns date cells
+into datetime. A flat list does not say whether it was a row or a column, so positions in
+one-dimensional arguments are given as "cell i" (true for either), and blocks as
+"row i, column j" (1-based, relative to the range the user selected).
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import decimal
+import functools
+import itertools
+import math
+import numbers
+import sys
+
+import numpy as np
+
+from trade_resilience_xl.engine import InputError, direction_sign
+from trade_resilience_xl.engine.arrays import MAX_MAGNITUDE
+
+
+class ArgError(ValueError):
+    """A bad argument; the text is the cell's message without the leading ``NAME: ``."""
+
+
+class NonFiniteResult(ArithmeticError):
+    """The engine produced NaN or inf (only seen with magnitudes near the float limits)."""
+
+
+DIRECTION_CHOICES = "use + or - (also 1/-1, benefit/cost, positive/negative, 正/负)"
+NON_FINITE_MESSAGE = ("the numbers are too large or too small to compute with (overflow); "
+                      "rescale them")
+#: Excel's smallest positive number; below it floats are subnormal and lose precision.
+SMALLEST_NUMBER = sys.float_info.min
+_FAST_NUMBER_TYPES = {float, int}
+
+
+# ----------------------------------------------------------------------------- shapes
+
+def _is_seq(value) -> bool:
+    return isinstance(value, (list, tuple))
+
+
+def cells(value, arg: str):
+    """``("cell", v)``, ``("vector", [v, ...])`` or ``("block", [[v, ...], ...])``.
+
+    Applies xlwings' squeeze to nested input too (1 x m and n x 1 blocks become vectors), so
+    direct callers that pass ``[[...]]`` and Excel give the same result.
+    """
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if not _is_seq(value):
+        return "cell", value
+    rows = list(value)
+    if not rows:
+        raise ArgError(f"{arg} is empty")
+    nested = [_is_seq(r) for r in rows]
+    if not any(nested):
+        return ("cell", rows[0]) if len(rows) == 1 else ("vector", rows)
+    if not all(nested):
+        raise ArgError(f"{arg} is not a range of cells")
+    rows = [r if type(r) is list else list(r) for r in rows]
+    width = len(rows[0])
+    if width == 0 or any(len(r) != width for r in rows):
+        raise ArgError(f"{arg} is not a rectangular range of cells")
+    # Cells holding lists (never from Excel) are left to the readers: "is not a number".
+    if len(rows) == 1:
+        return ("cell", rows[0][0]) if width == 1 else ("vector", rows[0])
+    if width == 1:
+        return "vector", [r[0] for r in rows]
+    return "block", rows
+
+
+def _cells_word(n: int) -> str:
+    return f"{n} cell" + ("" if n == 1 else "s")
+
+
+def _rows_word(n: int) -> str:
+    return f"{n} row" + ("" if n == 1 else "s")
+
+
+def line_of_cells(value, arg: str) -> tuple[str, list]:
+    """The cells of a one-cell, one-row or one-column argument, and its kind."""
+    kind, values = cells(value, arg)
+    if kind == "block":
+        raise ArgError(f"{arg} must be one row or one column; it has "
+                       f"{_rows_word(len(values))} and {len(values[0])} columns")
+    return kind, ([values] if kind == "cell" else values)
+
+
+def where(arg: str, kind: str, i: int = 0, j: int = 0) -> str:
+    """Where a 0-based position is, in the words of the user's range."""
+    if kind == "block":
+        return f"{arg} row {i + 1}, column {j + 1}"
+    return f"{arg} cell {i + 1}" if kind == "vector" else arg
+
+
+# ----------------------------------------------------------------------------- cells
+
+def _as_float(value) -> float | None:
+    """The float of a numeric cell, inf when beyond float range; None for non-numbers.
+
+    Classic xlwings hands currency-formatted cells over as decimal.Decimal (pywin32's VT_CY).
+    """
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, decimal.Decimal)):
+        return None
+    try:
+        return float(value)
+    except (OverflowError, ValueError):  # a huge int, or Decimal('sNaN')
+        return math.inf
+
+
+def show(value) -> str:
+    """A cell value as a message quotes it."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        text = value if len(value) <= 30 else value[:27] + "..."
+        # One line: line breaks and other unprintable characters shown as spaces.
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
+        return f'"{text}"'
+    number = _as_float(value)
+    if number is None:
+        return "not a number"
+    return f"{number:g}" if math.isfinite(number) else "not a finite number"
+
+
+def number_problem(value) -> str | None:
+    """Why ``value`` is no usable number, or None when it is one."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return "is blank or an error value"
+    if isinstance(value, bool):
+        return f"is {show(value)} (a logical value)"
+    if isinstance(value, str):
+        return f"is text ({show(value)})"
+    if isinstance(value, (dt.date, dt.time, dt.datetime)):
+        return "is a date or time"
+    number = _as_float(value)
+    if number is None:
+        return "is not a number"
+    if not math.isfinite(number):
+        return "is not a finite number"
+    if abs(number) > MAX_MAGNITUDE:
+        return "is too large a number (above 1e+300)"
+    return "is too small a number (below 2.2e-308)" if 0 < abs(number) < SMALLEST_NUMBER else None
+
+
+def _float_array(flat: list, kind: str, arg: str, shape) -> np.ndarray:
+    """Floats of ``flat`` (row-major) reshaped to ``shape``; the first bad cell is an error."""
+    if set(map(type, flat)) <= _FAST_NUMBER_TYPES:
+        try:
+            arr = np.array(flat, dtype=float)
+        except OverflowError:
+            arr = None
+        magnitude = np.abs(arr) if arr is not None else None
+        if (arr is not None and np.isfinite(arr).all() and (magnitude <= MAX_MAGNITUDE).all()
+                and not ((magnitude < SMALLEST_NUMBER) & (arr != 0)).any()):
+            return arr.reshape(shape)
+    width = shape[1] if len(shape) == 2 else 1
+    for k, value in enumerate(flat):
+        problem = number_problem(value)
+        if problem:
+            raise ArgError(f"{where(arg, kind, k // width, k % width)} {problem}; "
+                           "numbers expected")
+    # Every cell is a usable number of some other type (Decimal, NumPy scalars).
+    return np.array([_as_float(v) for v in flat], dtype=float).reshape(shape)
+
+
+def number_block(value, arg: str, columns: int | None = None) -> np.ndarray:
+    """An n x m float matrix, rows = observations. A one-dimensional range is one column,
+    unless ``columns`` (the count of the per-column argument) says it is one row."""
+    kind, values = cells(value, arg)
+    if kind == "block":
+        n, m = len(values), len(values[0])
+        arr = _float_array(list(itertools.chain.from_iterable(values)), kind, arg, (n, m))
+    else:
+        flat = [values] if kind == "cell" else values
+        one_row = columns is not None and columns == len(flat) and columns > 1
+        shape = (1, len(flat)) if one_row else (len(flat), 1)
+        arr = _float_array(flat, "block" if one_row else kind, arg, shape)
+    if arr.shape[0] < 2:
+        raise ArgError(f"{arg} has 1 row; at least 2 rows (observations) expected")
+    return arr
+
+
+def number_vector(value, arg: str) -> np.ndarray:
+    """Numbers from one cell, one row or one column."""
+    kind, flat = line_of_cells(value, arg)
+    return _float_array(flat, kind, arg, (len(flat),))
+
+
+def number_table(value, arg: str) -> tuple[np.ndarray, str]:
+    """Values per unit (rows) and column (year): an n x k matrix and the range's kind."""
+    kind, values = cells(value, arg)
+    if kind == "block":
+        n, k = len(values), len(values[0])
+        arr = _float_array(list(itertools.chain.from_iterable(values)), kind, arg, (n, k))
+    else:
+        flat = [values] if kind == "cell" else values
+        arr = _float_array(flat, kind, arg, (len(flat), 1))
+    if arr.shape[0] < 2:
+        raise ArgError(f"{arg} has 1 row; at least 2 rows (units) expected")
+    return arr, kind
+
+
+def check_count(arg: str, value, n: int, per: str) -> None:
+    if np.size(value) != n:
+        raise ArgError(f"{arg} has {_cells_word(int(np.size(value)))} for {n} {per}")
+
+
+# ----------------------------------------------------------------------------- typed args
+
+def directions(value, arg: str = "directions") -> np.ndarray:
+    """+1 / -1 per indicator from + - 1 -1 benefit cost positive negative 正 负."""
+    kind, flat = line_of_cells(value, arg)
+    signs = []
+    for i, symbol in enumerate(flat):
+        try:
+            sign = direction_sign(symbol)
+        except OverflowError:  # an int beyond float range (fuzzing found it): not a symbol
+            sign = None
+        if sign is None:
+            if symbol is None or symbol == "":
+                shown = "is blank or an error value"
+            else:
+                shown = f"is {show(symbol)}"
+            raise ArgError(f"{where(arg, kind, i)} {shown}; {DIRECTION_CHOICES}")
+        signs.append(float(sign))
+    return np.array(signs)
+
+
+def indicator_weights(value, m: int, arg: str = "weights") -> np.ndarray:
+    """m non-negative weights with a positive sum (the engine rescales them to sum 1)."""
+    w = number_vector(value, arg)
+    check_count(arg, w, m, "columns of data")
+    if (w < 0).any():
+        i = int(np.argmax(w < 0))
+        raise ArgError(f"{where(arg, cells(value, arg)[0], i)} is {w[i]:g}; weights must be >= 0")
+    if not (w > 0).any():
+        raise ArgError(f"{arg} are all 0; at least one must be positive")
+    return w
+
+
+def _label(value) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None if value is None else show(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    number = _as_float(value)
+    if number is None:
+        return str(value)
+    if not math.isfinite(number):
+        return None
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else f"{number:g}"
+
+
+def region_labels(value, n: int, arg: str = "regions", of: str = "scores") -> list[str]:
+    """One region name per unit; numbers are names too (1 -> "1")."""
+    kind, flat = line_of_cells(value, arg)
+    if len(flat) != n:
+        raise ArgError(f"{arg} has {_cells_word(len(flat))} for {n} rows of {of}")
+    labels = []
+    for i, item in enumerate(flat):
+        label = _label(item)
+        if label is None:
+            problem = ("is blank or an error value" if item is None or isinstance(item, str)
+                       else "is not a finite number")
+            raise ArgError(f"{where(arg, kind, i)} {problem}; a region name expected")
+        labels.append(label)
+    distinct = list(dict.fromkeys(labels))
+    if len(distinct) < 2:
+        raise ArgError(f"{arg} holds one region only ({show(distinct[0])}); a decomposition "
+                       "needs at least 2")
+    return labels
+
+
+def population(value, shape: tuple[int, int], arg: str = "pop",
+               of: str = "scores") -> np.ndarray | None:
+    """Positive unit weights (n,) or (n, k) for an n x k table; None (blank/omitted) = equal."""
+    if value is None:
+        return None
+    n, k = shape
+    kind, values = cells(value, arg)
+    if kind == "block":
+        rows, cols = len(values), len(values[0])
+        if rows != n:
+            raise ArgError(f"{arg} has {_rows_word(rows)} for {n} rows of {of}")
+        if cols != k:
+            raise ArgError(f"{arg} has {cols} columns; {of} has {k} (use 1 column for the "
+                           "same population every year)")
+        w = _float_array(list(itertools.chain.from_iterable(values)), kind, arg, (n, k))
+    else:
+        w = number_vector(value, arg)
+        check_count(arg, w, n, f"rows of {of}")
+    if (w <= 0).any():
+        i, j = (int(v) for v in np.argwhere(w.reshape(n, -1) <= 0)[0])
+        raise ArgError(f"{where(arg, kind, i, j)} is {w.reshape(n, -1)[i, j]:g}; "
+                       "populations must be positive")
+    return w
+
+
+def shift(value, arg: str = "shift", default: float = 1.0) -> float:
+    """The normalisation shift: one number >= 0; blank or omitted is ``default``."""
+    if value is None:
+        return default
+    kind, values = cells(value, arg)
+    if kind != "cell":
+        raise ArgError(f"{arg} must be a single cell; it has {_cells_word(len(values))}"
+                       if kind == "vector" else f"{arg} must be a single cell")
+    problem = number_problem(values)
+    if problem:
+        raise ArgError(f"{arg} {problem}; a number >= 0 expected")
+    if float(values) < 0:
+        raise ArgError(f"{arg} is {show(values)}; a number >= 0 expected")
+    return float(values)
+
+
+def choice(value, arg: str, options: dict[str, str], default: str, listed: str) -> str:
+    """A keyword from ``options`` (lower-cased spelling -> canonical), e.g. T or L."""
+    if value is None:
+        return default
+    kind, values = cells(value, arg)
+    if kind != "cell":
+        raise ArgError(f"{arg} must be a single cell")
+    if isinstance(values, str) and values.strip().lower() in options:
+        return options[values.strip().lower()]
+    shown = "is blank or an error value" if values is None else f"is {show(values)}"
+    raise ArgError(f"{arg} {shown}; use {listed}")
+
+
+def inequality_values(x: np.ndarray, kind: str, arg: str, measure_name: str,
+                      positive: bool) -> None:
+    """Theil L takes logarithms of every value (> 0); Theil T and Gini need >= 0 and a
+    positive mean in every column."""
+    bad = (x <= 0) if positive else (x < 0)
+    if bad.any():
+        i, j = (int(v) for v in np.argwhere(bad)[0])
+        need = "positive values" if positive else "values >= 0"
+        raise ArgError(f"{where(arg, kind, i, j)} is {x[i, j]:g}; {measure_name} needs {need}")
+    empty = ~(x > 0).any(axis=0)
+    if empty.any():
+        place = f"{arg} column {int(np.argmax(empty)) + 1} is" if kind == "block" else f"{arg} are"
+        raise ArgError(f"{place} all 0; {measure_name} needs a positive mean")
+
+
+# ----------------------------------------------------------------------------- results
+
+def clean_table(rows) -> list[list]:
+    """Plain Python floats and str in a 2-D list; NaN/inf raises NonFiniteResult."""
+    if isinstance(rows, np.ndarray) and rows.ndim == 2 and rows.dtype.kind == "f":
+        if not np.isfinite(rows).all():
+            raise NonFiniteResult
+        return rows.tolist()
+    out = []
+    for row in rows:
+        clean = []
+        for value in row:
+            if isinstance(value, str):
+                clean.append(value)
+                continue
+            number = float(value)
+            if not math.isfinite(number):
+                raise NonFiniteResult
+            clean.append(number)
+        out.append(clean)
+    return out
+
+
+def engine_message(err: InputError, arg: str, kind: str) -> str:
+    """An engine InputError in the user's terms: its 0-based row/column become 1-based
+    positions in ``arg``'s range (the fronts check most cases first with better words)."""
+    if err.row is None and err.column is None:
+        return err.message
+    if kind == "block":
+        place = (f"{arg} row {err.row + 1}" if err.column is None
+                 else f"{arg} column {err.column + 1}" if err.row is None
+                 else where(arg, kind, err.row, err.column))
+    else:
+        place = where(arg, kind, err.row if err.row is not None else err.column)
+    return f"{err.message} ({place})"
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split()) or "no details"
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def excel_function(fn):
+    """Run a worksheet function so that it always returns values or one line of text.
+
+    ArgError and the engine's InputError are the documented messages; anything else is a
+    bug and still comes back as one line (no traceback: Excel shows the cell's text only).
+    Engine errors name the argument that ``engine_errors_in`` tagged them with.
+    """
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            # Overflow or 0/0 anywhere (numbers near the float limits) is an error, not a
+            # silently wrong or NaN result. Underflow to 0 is harmless and stays quiet.
+            with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+                return fn(*args, **kwargs)
+        except ArgError as err:
+            return f"{name}: {err}"
+        except InputError as err:
+            arg, kind = getattr(err, "excel_arg", (None, "cell"))
+            return f"{name}: {engine_message(err, arg, kind) if arg else err.message}"
+        except (NonFiniteResult, FloatingPointError):
+            return f"{name}: {NON_FINITE_MESSAGE}"
+        except Exception as err:  # noqa: BLE001 - a cell must never show a traceback
+            return f"{name}: unexpected error: {_one_line(err)}"
+
+    return run
+
+
+@contextlib.contextmanager
+def engine_errors_in(arg: str, kind: str):
+    """Tag engine errors raised inside with the argument whose range their row/column index."""
+    try:
+        yield
+    except InputError as err:
+        err.excel_arg = (arg, kind)
+        raise

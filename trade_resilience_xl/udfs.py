@@ -1,0 +1,217 @@
+"""Worksheet functions a researcher can type: =ENTROPY_WEIGHTS(...), =TOPSIS(...), ...
+
+Thin fronts over ``trade_resilience_xl.engine``: parse the Excel-shaped arguments
+(``excel_args``), call the engine, return a plain 2-D list that Excel 365 spills. A bad
+input returns one line of text ``NAME: what is wrong, where``; see docs/formulas.md.
+
+Rules that keep both of xlwings' paths working (classic VBA and Office.js/``XLWINGS_ON_SERVER``):
+- no annotations on parameters or returns: xlwings reads them as converters;
+- no ``ndim``/``expand`` options: both paths squeeze ranges, excel_args normalises shapes;
+- ``@excel_function`` sits under the xlwings decorators; ``functools.wraps`` keeps the name
+  and signature xlwings inspects. xlwings' generator wraps every name in ``dir(module)`` that
+  carries ``__xlfunc__`` (only the decorated functions); the ``_`` helpers here carry none.
+- docstrings and argument docs are Excel's function-wizard text: at most 255 characters.
+"""
+from __future__ import annotations
+
+import numpy as np
+import xlwings as xw
+
+from trade_resilience_xl import engine
+from trade_resilience_xl import excel_args as args
+from trade_resilience_xl.excel_args import excel_function
+
+_DATA_DOC = "Indicator values: one row per observation (province-year), one column per indicator."
+_DIRECTIONS_DOC = ("One cell per column of data, as a row or a column: + (benefit) or - (cost); "
+                   "also 1/-1, benefit/cost, positive/negative, 正/负.")
+_SHIFT_DOC = "Added to every min-max normalised value (default 1, as in the paper; 0.0001 and 0.01 are common)."
+_WEIGHTS_DOC = "One weight >= 0 per column of data, as a row or a column (e.g. =ENTROPY_WEIGHTS(...)); rescaled to sum 1."
+_OPTIONAL_DIRECTIONS_DOC = "Optional. + or - per column of data (default all +)."
+_SCORES_DOC = "Values >= 0: one row per province, one column per year (or a single row/column)."
+_REGIONS_DOC = "Region name of each province (row or column, same order as scores); at least 2 regions. Required."
+_POP_DOC = ("Optional. Population per province: one column (same every year) or one per year "
+            "of scores; blank = equal weights.")
+_MEASURE_DOC = "Optional. T (Theil T, default) or L (Theil L, mean log deviation)."
+
+_MEASURES = {"t": "T", "l": "L"}
+_MEASURE_NAMES = {"T": "Theil T", "L": "Theil L"}
+_LANGUAGES = {"en": "en", "english": "en", "zh": "zh", "cn": "zh", "zh-cn": "zh",
+              "chinese": "zh", "中文": "zh"}
+
+
+def _data_with_directions(data, directions):
+    signs = args.directions(directions)
+    x = args.number_block(data, "data", columns=len(signs))
+    args.check_count("directions", signs, x.shape[1], "columns of data")
+    return x, signs
+
+
+def _data_weights_directions(data, weights, directions):
+    signs = None if directions is None else args.directions(directions)
+    w_count = np.size(args.number_vector(weights, "weights"))
+    x = args.number_block(data, "data", columns=w_count)
+    w = args.indicator_weights(weights, x.shape[1])
+    if signs is not None:
+        args.check_count("directions", signs, x.shape[1], "columns of data")
+    return x, w, signs
+
+
+@xw.func
+@xw.arg("data", doc=_DATA_DOC)
+@xw.arg("directions", doc=_DIRECTIONS_DOC)
+@xw.arg("shift", doc=_SHIFT_DOC)
+@excel_function
+def ENTROPY_WEIGHTS(data, directions, shift=1.0):
+    """Entropy weights of the columns of data: one row of weights summing to 1, in the order of the columns. A constant column gets weight 0."""
+    x, signs = _data_with_directions(data, directions)
+    with args.engine_errors_in("data", "block"):
+        result = engine.entropy_weights(x, signs, args.shift(shift))
+    return args.clean_table(result.weights[None, :])
+
+
+@xw.func
+@xw.arg("data", doc=_DATA_DOC)
+@xw.arg("directions", doc=_DIRECTIONS_DOC)
+@xw.arg("shift", doc=_SHIFT_DOC)
+@excel_function
+def ENTROPY_TABLE(data, directions, shift=1.0):
+    """Entropy method step by step: a header row, then per column of data its entropy e, divergence d = 1 - e and weight w."""
+    x, signs = _data_with_directions(data, directions)
+    with args.engine_errors_in("data", "block"):
+        result = engine.entropy_weights(x, signs, args.shift(shift))
+    header = ["Indicator", "Entropy e", "Divergence d", "Weight w"]
+    rows = [[j + 1, e, d, w] for j, (e, d, w) in
+            enumerate(zip(result.entropy, result.divergence, result.weights))]
+    return [header] + args.clean_table(rows)
+
+
+@xw.func
+@xw.arg("data", doc=_DATA_DOC)
+@xw.arg("directions", doc=_DIRECTIONS_DOC)
+@xw.arg("shift", doc=_SHIFT_DOC)
+@excel_function
+def NORMALIZE(data, directions, shift=1.0):
+    """Min-max normalised data with directions, plus shift: (x-min)/(max-min) for +, (max-x)/(max-min) for -. Same shape as data; a constant column becomes shift."""
+    x, signs = _data_with_directions(data, directions)
+    with args.engine_errors_in("data", "block"):
+        y = engine.normalize(x, signs, args.shift(shift))
+    return args.clean_table(y)
+
+
+@xw.func
+@xw.arg("data", doc=_DATA_DOC)
+@xw.arg("weights", doc=_WEIGHTS_DOC)
+@xw.arg("directions", doc=_OPTIONAL_DIRECTIONS_DOC)
+@xw.arg("shift", doc="Optional. Normalisation shift (default 1); TOPSIS closeness does not depend on it.")
+@excel_function
+def TOPSIS(data, weights, directions=None, shift=1.0):
+    """TOPSIS closeness in [0, 1] of each row of data (1 = best), after min-max normalisation with directions and weighting: one column, one value per row."""
+    x, w, signs = _data_weights_directions(data, weights, directions)
+    with args.engine_errors_in("data", "block"):
+        result = engine.topsis(x, w, signs, args.shift(shift))
+    return args.clean_table(result.score[:, None])
+
+
+@xw.func
+@xw.arg("data", doc=_DATA_DOC)
+@xw.arg("weights", doc=_WEIGHTS_DOC)
+@xw.arg("directions", doc=_OPTIONAL_DIRECTIONS_DOC)
+@xw.arg("shift", doc="Optional. Added to every normalised value (default 1); the score rises by shift.")
+@excel_function
+def COMPOSITE_SCORE(data, weights, directions=None, shift=1.0):
+    """Weighted sum of the min-max normalised (and shifted) data of each row: one column, one score per row."""
+    x, w, signs = _data_weights_directions(data, weights, directions)
+    with args.engine_errors_in("data", "block"):
+        score = engine.weighted_sum(x, w, signs, args.shift(shift))
+    return args.clean_table(score[:, None])
+
+
+def _inequality_inputs(scores, regions, pop, measure_name, positive):
+    x, kind = args.number_table(scores, "scores")
+    labels = args.region_labels(regions, x.shape[0])
+    weights = args.population(pop, x.shape)
+    args.inequality_values(x, kind, "scores", measure_name, positive)
+    return x, kind, labels, weights
+
+
+@xw.func
+@xw.arg("scores", doc=_SCORES_DOC)
+@xw.arg("pop", doc=_POP_DOC)
+@xw.arg("regions", doc=_REGIONS_DOC)
+@xw.arg("measure", doc=_MEASURE_DOC)
+@excel_function
+def THEIL_DECOMP(scores, pop=None, regions=None, measure="T"):
+    """Theil index by region: Total, Within, Between, their shares, each region's own index and its contribution (within term / total); one column per column of scores."""
+    # pop may be left out in the middle, =THEIL_DECOMP(scores,,regions): VBA allows that for
+    # Optional arguments only, and Python needs a default on regions too once pop has one.
+    if regions is None:
+        raise args.ArgError("regions is missing; the arguments are (scores, pop, regions) "
+                            "with pop left empty for equal weights")
+    measure = args.choice(measure, "measure", _MEASURES, "T", "T (Theil T) or L (Theil L)")
+    x, kind, labels, weights = _inequality_inputs(scores, regions, pop, _MEASURE_NAMES[measure],
+                                                  positive=measure == "L")
+    with args.engine_errors_in("scores", kind):
+        r = engine.theil(x, labels, weights, measure)
+    rows = [["Total", *r.total], ["Within", *r.within], ["Between", *r.between],
+            ["Within share", *r.within_share], ["Between share", *r.between_share]]
+    rows += [[g, *r.group_index[:, i]] for i, g in enumerate(r.groups)]
+    rows += [[f"{g} contribution", *r.group_contribution[:, i]] for i, g in enumerate(r.groups)]
+    return args.clean_table(rows)
+
+
+@xw.func
+@xw.arg("scores", doc=_SCORES_DOC)
+@xw.arg("regions", doc=_REGIONS_DOC)
+@xw.arg("pop", doc=_POP_DOC)
+@excel_function
+def DAGUM_GINI(scores, regions, pop=None):
+    """Dagum Gini decomposition by region: Total, Within, Net between, Transvariation, their shares and each region's own Gini; one column per column of scores."""
+    x, kind, labels, weights = _inequality_inputs(scores, regions, pop, "the Gini", positive=False)
+    with args.engine_errors_in("scores", kind):
+        r = engine.dagum_gini(x, labels, weights)
+    rows = [["Total", *r.total], ["Within", *r.within], ["Net between", *r.net_between],
+            ["Transvariation", *r.transvariation], ["Within share", *r.within_share],
+            ["Net between share", *r.net_between_share],
+            ["Transvariation share", *r.transvariation_share]]
+    rows += [[g, *r.group_gini[:, i]] for i, g in enumerate(r.groups)]
+    return args.clean_table(rows)
+
+
+@xw.func
+@xw.arg("x", doc="Values >= 0 (> 0 for L), one per unit, as a row or a column.")
+@xw.arg("pop", doc="Optional. Population of each unit (same order as x); blank = equal weights.")
+@xw.arg("measure", doc=_MEASURE_DOC)
+@excel_function
+def THEIL(x, pop=None, measure="T"):
+    """Theil index (T or L) of the values x, population weighted when pop is given: one number."""
+    measure = args.choice(measure, "measure", _MEASURES, "T", "T (Theil T) or L (Theil L)")
+    values = args.number_vector(x, "x")
+    if values.size < 2:
+        raise args.ArgError("x has 1 cell; at least 2 cells expected")
+    weights = args.population(pop, (values.size, 1), of="x")
+    kind = args.cells(x, "x")[0]
+    args.inequality_values(values[:, None], kind, "x", _MEASURE_NAMES[measure],
+                           positive=measure == "L")
+    with args.engine_errors_in("x", kind):
+        total = engine.theil(values, None, weights, measure).total
+    return args.clean_table([[total]])[0][0]
+
+
+@xw.func
+@xw.arg("resistance", doc="Resistance-and-resilience score of each province (row or column).")
+@xw.arg("reconstruction", doc="Reconstruction-ability score of each province, same order and count.")
+@xw.arg("language", doc="Optional. en (default) for English names, zh for Chinese (构高抗高型 ...).")
+@excel_function
+def RESILIENCE_TYPE(resistance, reconstruction, language="en"):
+    """The paper's nine resilience types from rank bands (top third high, bottom third low) of the two scores: one column of type names."""
+    language = args.choice(language, "language", _LANGUAGES, "en", "en or zh")
+    resist = args.number_vector(resistance, "resistance")
+    recon = args.number_vector(reconstruction, "reconstruction")
+    args.check_count("reconstruction", recon, resist.size, "cells of resistance")
+    if resist.size < 3:
+        raise args.ArgError(f"resistance has {resist.size} cell{'s' if resist.size > 1 else ''}; "
+                            "at least 3 units expected")
+    with args.engine_errors_in("resistance", args.cells(resistance, "resistance")[0]):
+        result = engine.classify(np.column_stack([resist, recon]))
+    names = result.type_zh if language == "zh" else result.type_en
+    return [[name] for name in names]
