@@ -94,3 +94,11 @@ def test_permutation_test_needs_two_groups_and_a_count():
         between_permutation_test([1.0, 2.0, 3.0], ["a", "a", "a"], permutations=9)
     with pytest.raises(InputError, match="permutations must be at least 1"):
         between_permutation_test([1.0, 2.0, 3.0], ["a", "b", "a"], permutations=0)
+
+
+def test_extreme_magnitudes_are_refused_not_overflowed():
+    with pytest.raises(InputError, match=r"data: row 1, column 2 is 1e\+308; numbers above 1e\+300"):
+        entropy_weights([[1.0, 1e308], [2.0, -1e308]])
+    with pytest.raises(InputError, match=r"population: row 1 is 1e\+308; numbers above"):
+        theil([1.0, 2.0], weights=[1e308, 1.0])
+    assert direction_sign(10**400) is None and direction_sign(-1) == -1

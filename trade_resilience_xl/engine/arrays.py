@@ -9,6 +9,15 @@ import pandas as pd
 from .errors import InputError
 
 
+# Differences of values beyond this overflow (1e308 - -1e308); no real indicator comes close.
+MAX_MAGNITUDE = 1e300
+
+
+def too_large(what: str, where: str, value: float) -> InputError:
+    return InputError(f"{what}: {where} is {value:g}; numbers above {MAX_MAGNITUDE:g} in size "
+                      "cannot be computed with, rescale them")
+
+
 def _label(labels, i):
     return None if labels is None else labels[i]
 
@@ -53,6 +62,13 @@ def as_matrix(x, what: str, *, ndim=2, row_labels=None, col_labels=None,
         where = _where(r, c, row_labels, col_labels, row_word, col_word)
         raise InputError(f"{what}: {where} is {kind}; finite numbers expected",
                          row=r, column=c, unit=_label(row_labels, r), year=_label(col_labels, c))
+    huge = np.abs(arr) > MAX_MAGNITUDE
+    if huge.any():
+        idx = np.argwhere(huge)[0]
+        r, c = int(idx[0]), (int(idx[1]) if arr.ndim == 2 else None)
+        error = too_large(what, _where(r, c, row_labels, col_labels, row_word, col_word), arr[tuple(idx)])
+        error.row, error.column = r, c
+        raise error
     return arr
 
 
@@ -136,12 +152,14 @@ def as_unit_weights(weights, shape, what: str = "population", row_labels=None, c
         raise InputError(f"{what} has shape {w.shape}; {shape[0]} rows"
                          + (f" and 1 or {shape[1]} columns" if len(shape) == 2 else "") + " expected")
     w2 = w.reshape(w.shape[0], -1)
-    bad = ~np.isfinite(w2) | (w2 <= 0)
+    bad = ~np.isfinite(w2) | (w2 <= 0) | (w2 > MAX_MAGNITUDE)
     if bad.any():
         r, c = (int(v) for v in np.argwhere(bad)[0])
         col = c if w.ndim == 2 else None
         where = _where(r, col, row_labels, col_labels)
-        kind = "not a finite number" if not np.isfinite(w2[r, c]) else f"{w2[r, c]:g}; it must be positive"
+        kind = ("not a finite number" if not np.isfinite(w2[r, c]) else
+                f"{w2[r, c]:g}; it must be positive" if w2[r, c] <= 0 else
+                f"{w2[r, c]:g}; numbers above {MAX_MAGNITUDE:g} cannot be computed with")
         raise InputError(f"{what}: {where} is {kind}", row=r, column=col,
                          unit=_label(row_labels, r), year=_label(col_labels, col) if col is not None else None)
     if w.ndim == 1 and len(shape) == 2:
@@ -160,7 +178,9 @@ def direction_sign(value):
     """
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, (int, np.integer)):
+        return {1: 1, -1: -1}.get(int(value))
+    if isinstance(value, (float, np.floating)):
         return {1.0: 1, -1.0: -1}.get(float(value))
     key = str(value).strip().lower()
     if key in _BENEFIT:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .arrays import direction_sign
+from .arrays import MAX_MAGNITUDE, direction_sign
 from .errors import InputError
 from .interpolate import interpolate_years
 
@@ -78,11 +78,14 @@ def _numeric(frame: pd.DataFrame, cols, unit_col, year_col):
             raise InputError(f"{col} for {r[unit_col]}, {r[year_col]} is {raw.iloc[i]!r}; a number expected",
                              row=int(i), unit=r[unit_col], year=r[year_col], field=col)
         num = num.astype(float)
-        inf = np.isinf(num.to_numpy())
-        if inf.any():
-            i = int(inf.argmax())
+        values = num.to_numpy()
+        bad = np.abs(np.nan_to_num(values, nan=0.0, posinf=np.inf, neginf=np.inf)) > MAX_MAGNITUDE
+        if bad.any():
+            i = int(bad.argmax())
             r = frame.iloc[i]
-            raise InputError(f"{col} for {r[unit_col]}, {r[year_col]} is infinite", row=i,
+            what = "infinite" if np.isinf(values[i]) else (
+                f"{values[i]:g}; numbers above {MAX_MAGNITUDE:g} in size cannot be computed with")
+            raise InputError(f"{col} for {r[unit_col]}, {r[year_col]} is {what}", row=i,
                              unit=r[unit_col], year=r[year_col], field=col)
         out[col] = num
     return pd.DataFrame(out, index=frame.index)

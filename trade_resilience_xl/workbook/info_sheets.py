@@ -42,22 +42,25 @@ def formula_examples(data_last_row: int, n_indicators: int) -> tuple[FormulaExam
     col_2021 = get_column_letter(PAPER_T3_FIRST_YEAR_COL + len(paper.TABLE3_YEARS) - 1)
     scores = f"{L.SHEET_PAPER}!{col_2021}{PAPER_T3_FIRST_ROW}:{col_2021}{PAPER_T3_LAST_ROW}"
     regions = f"{L.SHEET_PAPER}!D{PAPER_T3_FIRST_ROW}:D{PAPER_T3_LAST_ROW}"
+    weights = f"A14:{get_column_letter(n_indicators)}14"
+    # ENTROPY_WEIGHTS spills right along row 14; the others spill down from row 17, side by
+    # side, so no spill range runs into another formula.
     return (
         FormulaExample("A14", f"=ENTROPY_WEIGHTS({data},{directions},{shift})",
                        "Entropy weights / 熵值法权重",
                        "One weight per indicator column of the Data sheet, using the "
                        "directions on Indicators and the Shift setting. / 按指标方向与平移量"
                        "计算各指标权重。"),
-        FormulaExample("D14", f"=TOPSIS({data},{directions},{shift})",
+        FormulaExample("A17", f"=TOPSIS({data},{weights},{directions},{shift})",
                        "TOPSIS scores / TOPSIS得分",
-                       "One closeness score per Data row (entropy weights inside). / "
-                       "每行（省份-年份）一个贴近度得分。"),
-        FormulaExample("G14", f"=THEIL_DECOMP({scores},{regions})",
+                       "One closeness score per Data row, with the weights spilled in row 14. / "
+                       "每行（省份-年份）一个贴近度得分，权重取第14行。"),
+        FormulaExample("C17", f"=THEIL_DECOMP({scores},,{regions})",
                        "Theil decomposition / 泰尔指数分解",
                        "Within- and between-region Theil T of the paper's published 2021 "
-                       "index (works before any data is entered). / 以原文2021年指数为例的"
-                       "区域内、区域间泰尔T分解。"),
-        FormulaExample("O14", f"=DAGUM_GINI({scores},{regions})",
+                       "index, equal weights (works before any data is entered). / 以原文2021年"
+                       "指数为例的区域内、区域间泰尔T分解（等权）。"),
+        FormulaExample("F17", f"=DAGUM_GINI({scores},{regions})",
                        "Dagum Gini decomposition / Dagum基尼系数分解",
                        "Within, net between and transvariation parts of the Gini of the same "
                        "published 2021 index. / 同一数据的区域内、区域间净值与超变密度分解。"),
@@ -71,8 +74,10 @@ def write_formulas(ws: Worksheet, examples: tuple[FormulaExample, ...]) -> None:
                "empty. / 以下单元格通过xlwings调用Python；Excel 365中一个公式自动溢出整张表，"
                "请保持其下方和右侧为空。")
     write_note(ws, 3, "Type them anywhere: =ENTROPY_WEIGHTS(data, directions, [shift]), "
-               "=TOPSIS(data, directions, [shift]), =THEIL_DECOMP(values, groups, [weights]), "
-               "=DAGUM_GINI(values, groups, [weights]). / 可在任意单元格输入上述函数。")
+               "=TOPSIS(data, weights, [directions], [shift]), =THEIL_DECOMP(scores, [pop], "
+               "regions, [measure]), =DAGUM_GINI(scores, regions, [pop]). The functions do not "
+               "fill blank cells (Refresh all does). / 可在任意单元格输入上述函数；函数不填补空值"
+               "（刷新全部会插值）。")
     # Narrow uniform columns so the spilled results sit side by side; the explanatory
     # table uses merged cells instead of wide columns.
     set_widths(ws, {get_column_letter(c): 14 for c in range(1, 21)})
