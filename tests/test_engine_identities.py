@@ -134,3 +134,16 @@ def test_topsis_closeness_does_not_depend_on_the_shift(mexico, shift):
 def test_shift_changes_entropy_weights(mexico):
     y, _, _ = mexico
     assert np.abs(entropy_weights(y, shift=0).weights - entropy_weights(y, shift=1).weights).max() > 0.01
+
+
+@pytest.mark.parametrize("measure", ["T", "L"])
+def test_weighted_permutation_test_equals_a_plain_loop(weighted_sample, measure):
+    from trade_resilience_xl.engine.permutation import between_permutation_test, permutation_indices
+    x, groups, pop = weighted_sample
+    fast = between_permutation_test(x, groups, pop, permutations=40, measure=measure, seed=11)
+    orders = permutation_indices(len(x), 40, 11)
+    # Unit order[p, r] takes slot r: its value and population move to that slot's group.
+    loop = np.array([theil(x[order], groups, pop[order], measure).between for order in orders])
+    np.testing.assert_allclose(fast.permuted, loop, atol=1e-13)
+    observed = theil(x, groups, pop, measure).between
+    np.testing.assert_allclose(fast.p_value, (1 + (loop >= observed - 1e-13).sum(axis=0)) / 41)

@@ -64,5 +64,6 @@ def classify(scores, *, unit_labels=None) -> Classification:
     ranks, levels = rank_levels(arr)
     if arr.shape[1] != 2:
         return Classification(ranks, levels, None, None)
-    names = [type_names(recon, resist) for resist, recon in levels]
-    return Classification(ranks, levels, [en for en, _ in names], [zh for _, zh in names])
+    names = {(a, b): type_names(b, a) for a in LEVELS for b in LEVELS}  # 9 names, built once
+    pairs = [names[resist, recon] for resist, recon in levels.tolist()]
+    return Classification(ranks, levels, [en for en, _ in pairs], [zh for _, zh in pairs])

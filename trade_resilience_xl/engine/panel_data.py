@@ -70,14 +70,21 @@ def _numeric(frame: pd.DataFrame, cols, unit_col, year_col):
     out = {}
     for col in cols:
         raw = frame[col]
-        num = pd.to_numeric(raw, errors="coerce")
-        bad = num.isna() & raw.notna() & ~raw.astype(str).str.strip().isin(("",))
-        if bad.any():
-            i = bad.to_numpy().argmax()
-            r = frame.iloc[i]
-            raise InputError(f"{col} for {r[unit_col]}, {r[year_col]} is {raw.iloc[i]!r}; a number expected",
-                             row=int(i), unit=r[unit_col], year=r[year_col], field=col)
-        num = num.astype(float)
+        if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+            num = raw.astype(float)
+        else:
+            num = pd.to_numeric(raw, errors="coerce").astype(float)
+            # Only cells that did not convert are looked at as text; blanks count as missing.
+            rejected = num.isna() & raw.notna()
+            if rejected.any():
+                text = raw[rejected].astype(str).str.strip()
+                bad = text[text != ""]
+                if len(bad):
+                    i = frame.index.get_loc(bad.index[0])
+                    r = frame.iloc[i]
+                    raise InputError(f"{col} for {r[unit_col]}, {r[year_col]} is {raw.iloc[i]!r}; "
+                                     "a number expected", row=int(i), unit=r[unit_col],
+                                     year=r[year_col], field=col)
         values = num.to_numpy()
         bad = np.abs(np.nan_to_num(values, nan=0.0, posinf=np.inf, neginf=np.inf)) > MAX_MAGNITUDE
         if bad.any():
@@ -91,9 +98,17 @@ def _numeric(frame: pd.DataFrame, cols, unit_col, year_col):
     return pd.DataFrame(out, index=frame.index)
 
 
+def _labels(column: pd.Series) -> pd.Series:
+    """Labels as stripped text; the distinct values are converted once, not every row."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    cleaned = np.array(["" if pd.isna(u) else str(u).strip() for u in uniques], dtype=object)
+    return pd.Series(cleaned[codes], index=column.index)
+
+
 def _check_keys(frame, unit_col, region_col, year_col):
-    for col in (unit_col, region_col, year_col):
-        blank = frame[col].isna() | (frame[col].astype(str).str.strip() == "")
+    units, regions = _labels(frame[unit_col]), _labels(frame[region_col])
+    for col, labels in ((unit_col, units), (region_col, regions)):
+        blank = labels == ""
         if blank.any():
             i = int(blank.to_numpy().argmax())
             raise InputError(f"data row {i + 1} has no {col}", row=i, field=col)
@@ -103,18 +118,18 @@ def _check_keys(frame, unit_col, region_col, year_col):
         i = int(bad.to_numpy().argmax())
         raise InputError(f"data row {i + 1}: year {frame[year_col].iloc[i]!r} is not a whole number",
                          row=i, field=year_col)
-    units = frame[unit_col].astype(str).str.strip()
     dup = pd.DataFrame({"u": units, "y": years}).duplicated(keep="first")
     if dup.any():
         i = int(dup.to_numpy().argmax())
         raise InputError(f"{units.iloc[i]} has more than one row for {int(years.iloc[i])}",
                          row=i, unit=units.iloc[i], year=int(years.iloc[i]))
-    regions = frame[region_col].astype(str).str.strip()
-    per_unit = pd.DataFrame({"u": units, "r": regions}).groupby("u", sort=False)["r"].unique()
-    mixed = per_unit[per_unit.map(len) > 1]
-    if len(mixed):
-        raise InputError(f"{mixed.index[0]} is in more than one region ({', '.join(mixed.iloc[0])})",
-                         unit=mixed.index[0], field=region_col)
+    pairs = pd.DataFrame({"u": units, "r": regions}).drop_duplicates()
+    mixed = pairs["u"].duplicated(keep=False)
+    if mixed.any():
+        unit = pairs.loc[mixed, "u"].iloc[0]
+        both = pairs.loc[pairs["u"] == unit, "r"]
+        raise InputError(f"{unit} is in more than one region ({', '.join(both)})",
+                         unit=unit, field=region_col)
     return units, regions, years.astype(int)
 
 
@@ -140,8 +155,8 @@ def prepare_panel(data: pd.DataFrame, indicators, *, missing="interpolate", colu
     has_pop = pop_col in data.columns and data[pop_col].notna().any()
     numeric = _numeric(data.assign(**{unit_col: units, year_col: years}),
                        codes + ([pop_col] if has_pop else []), unit_col, year_col)
-    unit_order = list(dict.fromkeys(units))
-    year_order = sorted(set(years))
+    unit_order = pd.unique(units).tolist()
+    year_order = sorted(pd.unique(years).tolist())
     if len(unit_order) < 2:
         raise InputError(f"the data hold {len(unit_order)} unit; at least 2 are needed")
     counts = pd.Series(1, index=units.to_numpy()).groupby(level=0).size()
@@ -177,6 +192,7 @@ def prepare_panel(data: pd.DataFrame, indicators, *, missing="interpolate", colu
         warnings.append("no population given: every unit weighs the same in Theil and Gini")
     if filled:
         warnings.append(f"{len(filled)} missing value(s) filled by interpolation along years")
-    region_of = dict(zip(units, regions))
-    return PanelArrays(unit_order, [region_of[u] for u in unit_order], year_order, codes, names,
+    region_of = pd.Series(regions.to_numpy(), index=units.to_numpy())
+    region_of = region_of[~region_of.index.duplicated()]
+    return PanelArrays(unit_order, region_of.reindex(unit_order).tolist(), year_order, codes, names,
                        dims, list(dict.fromkeys(dims)), signs, cube, population, filled, warnings)

@@ -69,25 +69,27 @@ def between_permutation_test(x, groups, weights=None, permutations=999, *, measu
     if len(gv.labels) < 2:
         raise InputError("a permutation test of the between part needs at least two groups")
     n, k = gv.x.shape
-    # Shuffling units across fixed group slots moves a unit's value and population together.
-    stacked = np.concatenate([gv.f * gv.x, gv.f], axis=1)          # (n, 2k)
-    mean = stacked[:, :k].sum(axis=0)
-    observed = between_from_sums(gv.onehot @ gv.f, gv.onehot @ (gv.f * gv.x), mean, alpha)
+    # Shuffling units across fixed group slots moves a unit's value and population together;
+    # with equal weights the groups' population shares cannot change, so only values move.
+    equal = weights is None
+    stacked = gv.f * gv.x if equal else np.concatenate([gv.f * gv.x, gv.f], axis=1)
+    mean = (gv.f * gv.x).sum(axis=0)
+    v_fixed = gv.onehot @ gv.f
+    observed = between_from_sums(v_fixed, gv.onehot @ (gv.f * gv.x), mean, alpha)
     order = permutation_indices(n, permutations, seed)
-    # Slot r of permutation p holds unit order[p, r] and lends it the group of slot r.
-    labels = np.empty_like(order)
-    np.put_along_axis(labels, order, np.broadcast_to(gv.codes, order.shape), axis=1)
     n_groups = len(gv.labels)
     permuted = np.empty((permutations, k))
     block = max(1, _BLOCK_BYTES // (8 * n_groups * n))
     for start in range(0, permutations, block):
-        lab = labels[start:start + block]
-        b = lab.shape[0]
-        # One 0/1 membership matrix per permutation, stacked: one matrix product for the block.
+        rows = order[start:start + block]
+        b = rows.shape[0]
+        # Slot r of a permutation holds unit rows[p, r] and lends it the group of slot r; one
+        # 0/1 membership matrix per permutation, stacked into a single matrix product.
         member = np.zeros((b, n_groups, n))
-        member[np.arange(b)[:, None], lab, np.arange(n)[None, :]] = 1.0
-        sums = (member.reshape(b * n_groups, n) @ stacked).reshape(b, n_groups, 2 * k)
-        permuted[start:start + b] = between_from_sums(sums[..., k:], sums[..., :k], mean, alpha)
+        member[np.arange(b)[:, None], gv.codes[None, :], rows] = 1.0
+        sums = (member.reshape(b * n_groups, n) @ stacked).reshape(b, n_groups, -1)
+        v = v_fixed if equal else sums[..., k:]
+        permuted[start:start + b] = between_from_sums(v, sums[..., :k], mean, alpha)
     # Equal in exact arithmetic must count as ">=": allow for rounding in a different sum order.
     tol = 1e-12 * np.maximum(np.abs(observed), 1e-300)
     count = (permuted >= observed - tol).sum(axis=0)
