@@ -41,7 +41,7 @@ def require_soffice() -> str:
     if path is None:
         if os.environ.get("TRX_REQUIRE_LIBREOFFICE"):
             pytest.fail("LibreOffice (soffice) is required here but not installed")
-        pytest.skip("LibreOffice (soffice) is not installed")
+        pytest.skip("LibreOffice (soffice) is not installed", allow_module_level=True)
     return path
 
 

@@ -247,10 +247,7 @@ def test_demo_data_values_are_written(demo_book):
     assert gaps == 8
 
 
-@pytest.mark.skipif(importlib.util.find_spec("trade_resilience_xl.udfs") is None,
-                    reason="trade_resilience_xl.udfs not written yet")
 def test_macro_enabled_build_keeps_dynamic_arrays(tmp_path):
-    pytest.importorskip("trade_resilience_xl.workbook.vba")
     path = build_workbook(tmp_path / "template.xlsm", macro_enabled=True)
     parts = ooxml.read_parts(path)
     assert "xl/vbaProject.bin" in parts and METADATA_PART in parts

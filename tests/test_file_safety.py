@@ -211,7 +211,6 @@ KILL_SCRIPT = textwrap.dedent("""
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_killed_save_leaves_the_original_intact(tmp_path):
-    pytest.importorskip("trade_resilience_xl.workbook.openpyxl_io")
     path = small_workbook(tmp_path / "book.xlsx")
     original = path.read_bytes()
     process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(path)],

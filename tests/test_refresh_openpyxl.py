@@ -19,7 +19,6 @@ from trade_resilience_xl.workbook.openpyxl_io import (OpenpyxlBook, check_file, 
                                                       refresh_file)
 from trade_resilience_xl.workbook.refresh import refresh
 
-pytest.importorskip("pyopenvba")
 FIXED = dt.datetime(2024, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
 
 

@@ -19,7 +19,6 @@ from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import xlwings_io
 from trade_resilience_xl.workbook.openpyxl_io import refresh_file
 
-pytest.importorskip("pyopenvba")
 
 
 @pytest.fixture(scope="module", autouse=True)

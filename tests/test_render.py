@@ -1,19 +1,25 @@
 """LibreOffice renders the refreshed workbook: every chart is drawn, with data in it."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
 import numpy as np
 import pytest
 
+import lo_helpers
 from refresh_helpers import build_demo
 from trade_resilience_xl.workbook.openpyxl_io import refresh_file
 
-pytest.importorskip("pyopenvba")
-PIL = pytest.importorskip("PIL.Image")
-if shutil.which("soffice") is None or shutil.which("pdftoppm") is None:
-    pytest.skip("soffice / pdftoppm not installed", allow_module_level=True)
+import PIL.Image  # noqa: E402  (Pillow is a test requirement)
+
+PIL = PIL.Image
+lo_helpers.require_soffice()
+if shutil.which("pdftoppm") is None:
+    if os.environ.get("TRX_REQUIRE_LIBREOFFICE"):
+        pytest.fail("pdftoppm (poppler-utils) is required here", pytrace=False)
+    pytest.skip("pdftoppm (poppler-utils) not installed", allow_module_level=True)
 
 CHART_TITLES = ("Indicator weights (%)", "Mean resilience index by year",
                 "Theil index: within and between", "Theil index within each region",

@@ -21,10 +21,11 @@ the whole-panel components and holds the region for per-region ones.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
+
+from trade_resilience_xl.atomic import replacing
 
 # File name -> (PanelResult attribute, columns in order). The column lists are the public
 # contract documented in docs/cli.md; a column the engine adds later does not leak in.
@@ -56,16 +57,8 @@ def _columns_for(name: str, frame: pd.DataFrame, wanted: tuple[str, ...]) -> lis
 
 
 def _write_one(frame: pd.DataFrame, target: Path, encoding: str) -> None:
-    """Write through a temp file in the same folder, so a crash leaves no half CSV."""
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            frame.to_csv(handle, index=False, lineterminator="\n")
-        os.replace(temp_name, target)
-    except BaseException:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
-        raise
+    with replacing(target, "w", encoding=encoding, newline="") as handle:
+        frame.to_csv(handle, index=False, lineterminator="\n")
 
 
 def write_tidy_csv(result, directory: str | os.PathLike, *, bom: bool = False) -> list[Path]:

@@ -7,13 +7,14 @@ writing is deterministic: fixed timestamps, fixed compression, stable part order
 from __future__ import annotations
 
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
+
+from trade_resilience_xl.atomic import replacing
 
 CONTENT_TYPES_PART = "[Content_Types].xml"
 ROOT_RELS_PART = "_rels/.rels"
@@ -42,26 +43,17 @@ def write_parts(path: str | os.PathLike, parts: dict[str, bytes]) -> None:
     target = Path(path)
     ordered = [name for name in parts if name == CONTENT_TYPES_PART]
     ordered += [name for name in parts if name != CONTENT_TYPES_PART]
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            with zipfile.ZipFile(raw, "w") as archive:
-                for name in ordered:
-                    info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_DATE)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    # "Made by MS-DOS" with no attributes, as Office writes it; the default
-                    # depends on the building OS, which would make bytes differ by platform.
-                    info.create_system = 0
-                    info.external_attr = 0
-                    archive.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED,
-                                     compresslevel=6)
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
-        raise
+    with replacing(target, "wb") as raw:
+        with zipfile.ZipFile(raw, "w") as archive:
+            for name in ordered:
+                info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                # "Made by MS-DOS" with no attributes, as Office writes it; the default
+                # depends on the building OS, which would make bytes differ by platform.
+                info.create_system = 0
+                info.external_attr = 0
+                archive.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED,
+                                 compresslevel=6)
 
 
 def _serialize(root: ET.Element, default_ns: str) -> bytes:
