@@ -70,6 +70,11 @@ def dagum_gini(x, groups, weights=None, *, unit_labels=None, column_labels=None)
     """
     gv = grouped_values(x, groups, weights, positive=False, measure_name="Gini",
                         unit_labels=unit_labels, column_labels=column_labels)
+    return dagum_of_groups(gv, column_labels=column_labels)
+
+
+def dagum_of_groups(gv, *, column_labels=None) -> DagumResult:
+    """The decomposition on already validated :class:`GroupedValues` (see :func:`dagum_gini`)."""
     n_groups = len(gv.labels)
     v, fx = group_sums(gv.onehot, gv.f, gv.x)                  # (G, k)
     mean = fx.sum(axis=0)                                      # (k,)

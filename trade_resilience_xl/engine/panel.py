@@ -9,13 +9,14 @@ import numpy as np
 import pandas as pd
 
 from .classify import classify
-from .dagum import DagumResult, dagum_gini
+from .dagum import DagumResult, dagum_of_groups
 from .entropy import bootstrap_weights, entropy_kernel, normalize_kernel
 from .errors import InputError
 from .panel_data import PanelArrays, prepare_panel
 from .permutation import between_permutation_test
 from .settings import Settings
-from .theil import TheilResult, theil
+from .groups import check_alpha, grouped_values
+from .theil import TheilResult, measure_name, theil_of_groups
 from .topsis import topsis_kernel
 
 POOLED = (0, 1)   # reduce over units and years
@@ -95,10 +96,16 @@ def compute_panel(panel: PanelArrays, settings: Settings) -> PanelNumbers:
                              f"({panel.years[0]}-{panel.years[-1]})", field="classification_basis")
         basis = stacked[:, panel.years.index(basis_rule)]
     classification = classify(basis, unit_labels=panel.units)
-    labels = dict(unit_labels=panel.units, column_labels=panel.years)
-    theil_result = theil(composite, panel.regions, panel.population, s.theil_measure,
-                         paper_formula=s.paper_formula, **labels)
-    dagum_result = dagum_gini(composite, panel.regions, panel.population, **labels)
+    alpha = check_alpha(s.theil_measure)
+    if s.paper_formula and alpha != 1.0:
+        raise InputError("the paper's formula exists for Theil T only", field="theil_measure")
+    # Validated once for both decompositions (Theil L's x > 0 is the stricter rule).
+    grouped = grouped_values(composite, panel.regions, panel.population, positive=alpha <= 0.0,
+                             measure_name=measure_name(alpha), unit_labels=panel.units,
+                             column_labels=panel.years)
+    theil_result = theil_of_groups(grouped, alpha, paper_formula=s.paper_formula,
+                                   column_labels=panel.years)
+    dagum_result = dagum_of_groups(grouped, column_labels=panel.years)
     warnings += theil_result.warnings + dagum_result.warnings
     m = len(panel.codes)
     # One vector for pooled weights, one row per year otherwise.

@@ -8,7 +8,7 @@ import numpy as np
 
 from .errors import InputError
 from .groups import check_alpha, grouped_values
-from .theil import between_from_sums
+from .theil import between_from_sums, measure_name
 
 # Membership matrices built per block: bounds memory at about 20 MB.
 _BLOCK_BYTES = 20_000_000
@@ -57,7 +57,7 @@ def between_permutation_test(x, groups, weights=None, permutations=999, *, measu
     [0.4, 0.344, 0.001, 0.001, 0.034, 0.072, 0.032]
     """
     alpha = check_alpha(measure)
-    name = {1.0: "Theil T", 0.0: "Theil L"}.get(alpha, f"GE({alpha:g})")
+    name = measure_name(alpha)
     try:
         permutations = int(permutations)
     except (TypeError, ValueError):

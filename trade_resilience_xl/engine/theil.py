@@ -85,11 +85,21 @@ def theil(x, groups=None, weights=None, measure="T", *, paper_formula=False,
     [0.0346, 0.0282, 0.0526, 0.0593, 0.0321, 0.0296, 0.0364]
     """
     alpha = check_alpha(measure)
-    name = {1.0: "Theil T", 0.0: "Theil L"}.get(alpha, f"GE({alpha:g})")
+    name = measure_name(alpha)
     if paper_formula and alpha != 1.0:
         raise InputError("the paper's formula exists for Theil T only")
     gv = grouped_values(x, groups, weights, positive=alpha <= 0.0, measure_name=name,
                         unit_labels=unit_labels, column_labels=column_labels)
+    return theil_of_groups(gv, alpha, paper_formula=paper_formula, column_labels=column_labels)
+
+
+def measure_name(alpha: float) -> str:
+    return {1.0: "Theil T", 0.0: "Theil L"}.get(alpha, f"GE({alpha:g})")
+
+
+def theil_of_groups(gv, alpha: float, *, paper_formula=False, column_labels=None) -> TheilResult:
+    """The decomposition on already validated :class:`GroupedValues` (see :func:`theil`)."""
+    name = measure_name(alpha)
     x2, f = gv.x, gv.f
     v, fx = group_sums(gv.onehot, f, x2)
     mean = fx.sum(axis=0)
