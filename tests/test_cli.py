@@ -230,7 +230,7 @@ def test_check_clean_and_broken(tmp_path):
     clean = run("check", book)
     assert clean.returncode == 0 and "no problems" in clean.stdout
     wb = openpyxl.load_workbook(book)
-    wb[L.SHEET_DATA]["E5"] = "n/a"          # X1 of the second province-year
+    wb[L.SHEET_DATA]["E5"] = "unknown"      # X1 of the second province-year ("n/a": missing)
     wb[L.SHEET_DATA]["F9"] = "abc"
     wb.save(book)
     broken = run("check", book)

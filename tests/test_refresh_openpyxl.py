@@ -175,7 +175,7 @@ def test_clear_empties_results_only(refreshed, tmp_path, template):
 
 # ---------------------------------------------------------------------- bad data
 def _text_in_number_cell(book):
-    book["Data"]["F10"] = "n/a"
+    book["Data"]["F10"] = "about 5"                   # ("n/a" would be a missing value)
 
 
 def _duplicate_province_year(book):

@@ -122,7 +122,7 @@ def test_remote_engine_limits_are_guarded_not_fatal(built):
 def test_bad_data_writes_nothing_and_alerts_with_the_cell(built):
     data = payload(built)
     data_sheet = next(s for s in data["sheets"] if s["name"] == "Data")
-    data_sheet["values"][9][5] = "n/a"          # Data!F10
+    data_sheet["values"][9][5] = "about 5"      # Data!F10 ("n/a" would be missing)
     book = xw.Book(json=data)
     report = xlwings_io.refresh_all(book)
     assert not report.ok

@@ -166,7 +166,7 @@ def _located(path: Path, error: BaseException) -> CommandError | None:
 
 
 def _run_refresh(source: Path, target: Path):
-    """Refresh ``source`` and save to ``target``; return the engine's PanelResult."""
+    """Refresh ``source`` and save to ``target``; return the ``RefreshReport``."""
     _check_target(source, target)
     with _opened(source) as book:
         progress = Progress()
@@ -179,7 +179,7 @@ def _run_refresh(source: Path, target: Path):
         if not report.ok or report.problems:
             raise CommandError(_problem_line(source, list(report.problems)))
         _save(book, target)
-    return report.result
+    return report
 
 
 # ---------------------------------------------------------------------------- commands
@@ -194,7 +194,7 @@ def cmd_demo(args) -> int:
         raise CommandError(f"{out}: the demo writes a workbook without macros; use a .xlsx name")
     file_safety.check_writable(out)
     build_workbook(out, data=load_example_panel(), macro_enabled=False)
-    result = _run_refresh(out, out)
+    result = _run_refresh(out, out).result
     print(headline_text(result, out.resolve(), ILLUSTRATIVE_NOTE))
     return EXIT_OK
 
@@ -204,13 +204,13 @@ def cmd_refresh(args) -> int:
 
     source = Path(args.workbook)
     target = Path(args.out) if args.out else source
-    result = _run_refresh(source, target)
+    report = _run_refresh(source, target)
     print(f"Refreshed {source}" + (f" -> {target}" if target != source else "")
           + " / 已刷新")
-    for warning in result.warnings:
+    for warning in report.warnings:          # the engine's, then the input sheets' notes
         print(f"  note: {warning}")
     if args.csv:
-        written = write_tidy_csv(result, args.csv, bom=args.csv_bom)
+        written = write_tidy_csv(report.result, args.csv, bom=args.csv_bom)
         print(f"Wrote {len(written)} CSV files to {Path(args.csv)}: "
               + ", ".join(path.name for path in written))
     return EXIT_OK

@@ -12,8 +12,11 @@ without which Excel 365 would show the Formulas sheet as legacy ``=@`` formulas.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+import zipfile
+from pyexpat import ExpatError
 from pathlib import Path
 
 import openpyxl
@@ -65,6 +68,10 @@ class OpenpyxlBook:
                     if isinstance(raw, str) and raw.startswith("="):
                         row[c] = raw
         return values
+
+    def merged_ranges(self, sheet: str) -> list[str]:
+        """Merged ranges of ``sheet`` ("A4:A15"); optional in ``WorkbookIO``."""
+        return [str(r) for r in self.book[sheet].merged_cells.ranges]
 
     # ------------------------------------------------------------------ writing
     def clear_sheet(self, sheet: str) -> None:
@@ -224,37 +231,68 @@ def keep_cell_metadata(original: dict[str, bytes], saved: dict[str, bytes]) -> d
 
 
 # ---------------------------------------------------------------------- entry points
+# What openpyxl raises when loading a file that passed file_safety but is damaged inside
+# (sheets of the read-only load are parsed lazily: parse errors can also come later).
+DAMAGED = (ValueError, KeyError, zipfile.BadZipFile, SafeET.ParseError, ExpatError)
+
+
+def _damaged(path, error) -> Exception:
+    from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+
+    # openpyxl's messages run over several lines; the first says what failed.
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return UnsafeFileError(path, f"{path} cannot be read as a workbook: {reason}")
+
+
+@contextlib.contextmanager
+def opened_file(path: str | Path, write: bool = False):
+    """An ``OpenpyxlBook`` after the file-safety checks (``write``: also those for saving
+    in place); a refused or damaged file raises ``UnsafeFileError`` with one line."""
+    from trade_resilience_xl.workbook import file_safety
+
+    if write:
+        file_safety.check_for_update(path)
+    else:
+        file_safety.check_readable(path)
+    try:
+        book = OpenpyxlBook(path)
+    except DAMAGED as error:
+        raise _damaged(path, error) from error
+    try:
+        yield book
+    except (zipfile.BadZipFile, SafeET.ParseError, ExpatError) as error:
+        # Not ValueError here: while computing, that would be a bug, not a damaged file.
+        raise _damaged(path, error) from error
+    finally:
+        book.close()
+
+
 def refresh_file(path: str | Path, progress=None):
-    """Refresh the workbook file at ``path``; saved only when the inputs were good."""
+    """Refresh the workbook file at ``path``; saved only when the inputs were good.
+
+    Refused (``UnsafeFileError``, nothing read or written) when the file is not a workbook,
+    is open in Excel or LibreOffice, or is read-only.
+    """
     from trade_resilience_xl.workbook.refresh import refresh
 
-    book = OpenpyxlBook(path)
-    try:
+    with opened_file(path, write=True) as book:
         report = refresh(book, progress)
         if report.ok:
             book.save()
         return report
-    finally:
-        book.close()
 
 
 def check_file(path: str | Path):
     from trade_resilience_xl.workbook.refresh import check
 
-    book = OpenpyxlBook(path)
-    try:
+    with opened_file(path) as book:
         return check(book)
-    finally:
-        book.close()
 
 
 def clear_file(path: str | Path) -> list[str]:
     from trade_resilience_xl.workbook.refresh import clear
 
-    book = OpenpyxlBook(path)
-    try:
+    with opened_file(path, write=True) as book:
         cleared = clear(book)
         book.save()
         return cleared
-    finally:
-        book.close()

@@ -8,16 +8,19 @@ panel) comes back as an ``InputError`` that ``locate`` maps to a cell.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
+from openpyxl.utils.cell import range_boundaries
 
 from trade_resilience_xl.engine import InputError, Settings, direction_sign
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.book_io import Problem, WorkbookIO
+from trade_resilience_xl.workbook.cell_values import (as_number, as_whole, blank, describe,
+                                                      missing_marker)
 
 MAX_PROBLEMS = 50  # enough to fix a batch at once, few enough to read in a message box
+MAX_NOTED_CELLS = 10  # cells named one by one in a Log note; the rest are counted
 ILLUSTRATIVE_MARKERS = ("illustrative", "示例数据")
 
 # Engine Settings field -> Settings-sheet key (for errors the engine raises by field).
@@ -55,39 +58,6 @@ class Inputs:
     notes: list[str] = field(default_factory=list)   # harmless oddities, for the Log
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and math.isnan(value))
-
-
-def _number(value):
-    """A float, None for blank, or raise ValueError for anything that is not a number."""
-    if _blank(value):
-        return None
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, (int, float)):
-        if math.isinf(value):
-            raise ValueError
-        return float(value)
-    if isinstance(value, str):
-        return float(value.strip().replace(",", ""))  # "1,234.5" typed as text
-    raise ValueError
-
-
-def _whole(value) -> int:
-    number = _number(value)
-    if number is None or not float(number).is_integer():
-        raise ValueError
-    return int(number)
-
-
-def _describe(value) -> str:
-    if isinstance(value, str) and value.startswith("="):
-        return f"the formula {value} (not calculated: open and save the file in Excel first)"
-    return repr(value)
-
-
 def _sheet_rows(book: WorkbookIO, sheet: str, problems: list[Problem]) -> list[list] | None:
     if sheet not in book.sheet_names():
         problems.append(Problem(sheet, "", f'the sheet "{sheet}" is missing'))
@@ -96,15 +66,50 @@ def _sheet_rows(book: WorkbookIO, sheet: str, problems: list[Problem]) -> list[l
 
 
 def _header(rows, wanted, sheet, problems, header_row_hint):
-    """(header row number, {name: 0-based column}) or None with a problem recorded."""
+    """(header row number, {name: 0-based column}) or None with a problem recorded.
+
+    When no row has every wanted header, the message names the missing one(s) and the row
+    looked at (the one with most of them), and says so when years stand as columns.
+    """
     try:
         number = L.find_header_row(rows, wanted, sheet)
-    except L.LayoutError as error:
-        width = max((len(r) for r in rows), default=1)
-        row = min(header_row_hint, max(len(rows), 1))
-        problems.append(Problem(sheet, f"A{row}:{L.cell_name(row, max(width, 1))}", str(error)))
+    except L.LayoutError:
+        problems.append(_no_header(rows, wanted, sheet, header_row_hint))
         return None
     return number, L.find_columns(rows[number - 1], wanted, sheet)
+
+
+def _span(row: int, row_values) -> str:
+    width = max(len(row_values), 1)
+    return L.cell_name(row, 1) if width == 1 else f"A{row}:{L.cell_name(row, width)}"
+
+
+def _no_header(rows, wanted, sheet, header_row_hint) -> Problem:
+    top = rows[:30]
+    keys = [L.english_part(name) for name in wanted]
+    counts = [sum(k in {L.english_part(v) for v in row} for k in keys) for row in top]
+    best = max(range(len(top)), key=lambda i: counts[i], default=None)
+    shown = ", ".join(f'"{L.bilingual(name)}"' for name in wanted)
+    if best is None or counts[best] == 0:
+        row = min(header_row_hint, max(len(rows), 1))
+        return Problem(sheet, _span(row, rows[row - 1] if rows else []),
+                       f"no header row with {shown} in the first 30 rows "
+                       "(headers are matched by their English part)")
+    row_values = top[best]
+    present = {L.english_part(v) for v in row_values}
+    missing = [name for name, key in zip(wanted, keys) if key not in present]
+    message = (", ".join(f'no "{L.bilingual(name)}" header' for name in missing)
+               + f" in row {best + 1}, the row with the other headers (matched by their "
+               "English part)")
+    years = [c for c, v in enumerate(row_values)
+             if isinstance(v, (int, float)) and not isinstance(v, bool)
+             and float(v).is_integer() and 1900 <= v <= 2100
+             or isinstance(v, str) and v.strip().isdigit() and 1900 <= int(v.strip()) <= 2100]
+    if "Year" in missing and len(years) >= 2:
+        message += (f"; years seem to be columns ({L.cell_name(best + 1, years[0] + 1)}:"
+                    f"{L.cell_name(best + 1, years[-1] + 1)}): the sheet needs one row per "
+                    "province and year, with a Year column")
+    return Problem(sheet, _span(best + 1, row_values), message)
 
 
 # ---------------------------------------------------------------------------- Indicators
@@ -119,12 +124,12 @@ def _read_indicators(rows, problems):
     records, cells = [], {}
     for r in range(header_row, len(rows)):
         row = rows[r]
-        if all(_blank(v) for v in row):
+        if all(blank(v) for v in row):
             continue
         number = r + 1
         code = row[cols["Code"]]
         where = L.cell_name(number, cols["Code"] + 1)
-        if _blank(code):
+        if blank(code):
             problems.append(Problem(sheet, where, "this indicator row has no code"))
             continue
         code = str(code).strip()
@@ -134,22 +139,23 @@ def _read_indicators(rows, problems):
             continue
         cells[code] = where
         dimension = row[cols["Dimension"]]
-        if _blank(dimension):
+        if blank(dimension):
             problems.append(Problem(sheet, L.cell_name(number, cols["Dimension"] + 1),
                                     f"indicator {code} has no dimension"))
         direction = row[cols["Direction"]]
-        sign = None if _blank(direction) else direction_sign(direction)
+        sign = None if blank(direction) else direction_sign(direction)
         if sign is None:
+            shown = "no direction" if blank(direction) else f"direction {describe(direction)}"
             problems.append(Problem(sheet, L.cell_name(number, cols["Direction"] + 1),
-                                    f"indicator {code} has direction {direction!r}; use + "
-                                    "(benefit) or - (cost)"))
+                                    f"indicator {code} has {shown}; use + (benefit) or - "
+                                    "(cost)"))
         name = row[cols["Indicator"]]
         paper_col = extra.get("Paper weight (%)")
         paper_weight = None if paper_col is None else row[paper_col]
         records.append({"code": code,
-                        "indicator": code if _blank(name) else str(name).strip(),
-                        "dimension": "" if _blank(dimension) else _english(dimension),
-                        "dimension_label": "" if _blank(dimension) else str(dimension).strip(),
+                        "indicator": code if blank(name) else str(name).strip(),
+                        "dimension": "" if blank(dimension) else _english(dimension),
+                        "dimension_label": "" if blank(dimension) else str(dimension).strip(),
                         "direction": "+" if sign == 1 else "-",
                         "paper_weight": paper_weight if isinstance(paper_weight, (int, float))
                         and not isinstance(paper_weight, bool) else None})
@@ -174,8 +180,11 @@ def _optional(header_row, names) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------------------- Data
-def _read_data(rows, codes, indicator_cells, problems):
+def _read_data(rows, codes, indicator_cells, problems, merged=(), notes=None):
+    """The panel; ``merged`` lists the sheet's merged ranges (when the adapter knows them),
+    ``notes`` receives harmless oddities for the Log."""
     sheet = L.SHEET_DATA
+    notes = [] if notes is None else notes
     found = _header(rows, ["Province", "Region", "Year"], sheet, problems, L.DATA_HEADER_ROW)
     if found is None:
         return None
@@ -193,12 +202,25 @@ def _read_data(rows, codes, indicator_cells, problems):
                                     f"{L.cell_name(header_row, width)})"))
     if problems:
         return None
+    for c, text in enumerate(header):
+        if not blank(text) and c not in cols.values():
+            notes.append(f'{sheet}!{L.cell_name(header_row, c + 1)} "{str(text).strip()}" is not a '
+                         f'code on sheet "{L.SHEET_INDICATORS}"; not used')
+    used_columns = {c + 1 for c in cols.values()}
+    for address in merged:
+        first_col, first_row, last_col, last_row = range_boundaries(address)
+        if last_row > header_row and used_columns & set(range(first_col, last_col + 1)):
+            problems.append(Problem(sheet, address, f"cells {address} are merged; unmerge "
+                                    "them and fill every cell (one row per province and "
+                                    "year, every cell its own value)"))
+    if problems:
+        return None
     roles = dict(zip(ROLES, L.DATA_ID_COLUMNS))
-    records, sheet_rows, seen = [], [], {}
+    records, sheet_rows, seen, region_of, marked = [], [], {}, {}, []
     for r in range(header_row, len(rows)):
         row = rows[r]
         used = [row[c] for c in cols.values()]
-        if all(_blank(v) for v in used):
+        if all(blank(v) for v in used):
             continue
         number = r + 1
         record = {}
@@ -208,13 +230,19 @@ def _read_data(rows, codes, indicator_cells, problems):
 
         for role in ("unit", "region"):
             value = row[cols[roles[role]]]
-            if _blank(value):
+            if blank(value):
                 problems.append(Problem(sheet, cell(roles[role]), f"{roles[role]} is empty"))
-            record[role] = "" if _blank(value) else str(value).strip()
+            record[role] = "" if blank(value) else str(value).strip()
+        if record["unit"] and record["region"]:
+            first = region_of.setdefault(record["unit"], (record["region"], number))
+            if first[0] != record["region"]:
+                problems.append(Problem(sheet, cell("Region"), f"{record['unit']} is in "
+                                        f"region {record['region']} here but {first[0]} in "
+                                        f"row {first[1]}"))
         try:
-            record["year"] = _whole(row[cols["Year"]])
+            record["year"] = as_whole(row[cols["Year"]])
         except (ValueError, TypeError):
-            problems.append(Problem(sheet, cell("Year"), f"year {_describe(row[cols['Year']])}"
+            problems.append(Problem(sheet, cell("Year"), f"year {describe(row[cols['Year']])}"
                                     " is not a whole number"))
         key = (record["unit"], record.get("year"))
         if "year" in record and key in seen:
@@ -223,12 +251,16 @@ def _read_data(rows, codes, indicator_cells, problems):
         seen.setdefault(key, number)
         numeric = (["Population"] if "Population" in cols else []) + list(codes)
         for name in numeric:
+            if missing_marker(row[cols[name]]):
+                marked.append(f'{cell(name)}: "{row[cols[name]].strip()}"')
+                record["population" if name == "Population" else name] = float("nan")
+                continue
             try:
-                value = _number(row[cols[name]])
+                value = as_number(row[cols[name]])
             except (ValueError, TypeError):
                 problems.append(Problem(sheet, cell(name), f"{name} for {record['unit']}, "
                                         f"{record.get('year', '?')} is "
-                                        f"{_describe(row[cols[name]])}; a number is expected"))
+                                        f"{describe(row[cols[name]])}; a number is expected"))
                 value = None
             record["population" if name == "Population" else name] = (
                 float("nan") if value is None else value)
@@ -238,9 +270,13 @@ def _read_data(rows, codes, indicator_cells, problems):
             break
     if not records and not problems:
         problems.append(Problem(sheet, L.cell_name(header_row + 1, 1), "no data rows"))
+    notes += [f"{sheet}!{text} read as a missing value" for text in marked[:MAX_NOTED_CELLS]]
+    if len(marked) > MAX_NOTED_CELLS:
+        notes.append(f"{len(marked) - MAX_NOTED_CELLS} more cells marked as not available "
+                     '("—", "..", "n/a", #N/A...) read as missing values')
     data_cols = {role: cols[name] + 1 for role, name in roles.items() if name in cols}
     data_cols.update({code: cols[code] + 1 for code in codes})
-    above = [str(v).strip() for row in rows[:header_row - 1] for v in row if not _blank(v)]
+    above = [str(v).strip() for row in rows[:header_row - 1] for v in row if not blank(v)]
     # The label is the first text above the table (row 1 in the template); row 2 holds
     # indicator names. Every text counts for the "illustrative data" flag.
     note = above[0] if above else ""
@@ -252,7 +288,7 @@ def _read_data(rows, codes, indicator_cells, problems):
 def _setting_value(spec: L.SettingSpec, value):
     """The value as the engine wants it, or raise ValueError."""
     if spec.kind == "number>=0":
-        number = _number(value)
+        number = as_number(value)
         if number is None or number < 0:
             raise ValueError
         return number
@@ -265,8 +301,8 @@ def _setting_value(spec: L.SettingSpec, value):
     if spec.kind == "mean|year":
         if isinstance(value, str) and value.strip().casefold() == "mean":
             return "mean"
-        return _whole(value)
-    number = _whole(value)
+        return as_whole(value)
+    number = as_whole(value)
     if spec.kind == "integer>=0" and number < 0:
         raise ValueError
     return number
@@ -288,23 +324,25 @@ def _read_settings(rows, problems):
     cells, notes = {}, []
     for r in range(header_row, len(rows)):
         key, value = rows[r][cols["Setting"]], rows[r][cols["Value"]]
-        if _blank(key):
+        if blank(key):
             continue
         key_cell = L.cell_name(r + 1, cols["Setting"] + 1)
         value_cell = L.cell_name(r + 1, cols["Value"] + 1)
         try:
             spec = L.setting_spec(key, sheet)
         except L.LayoutError as error:
-            problems.append(Problem(sheet, key_cell, str(error)))
+            # The location says the sheet already.
+            problems.append(Problem(sheet, key_cell, str(error).replace(
+                f'Sheet "{sheet}": ', "", 1)))
             continue
         cells[spec.key] = value_cell
-        if _blank(value):
+        if blank(value):
             notes.append(f"Setting {spec.key} is empty; the default {spec.default!r} was used")
             continue
         try:
             values[spec.key] = _setting_value(spec, value)
         except (ValueError, TypeError):
-            problems.append(Problem(sheet, value_cell, f"{spec.key} is {_describe(value)}; "
+            problems.append(Problem(sheet, value_cell, f"{spec.key} is {describe(value)}; "
                                     f"expected {_expected(spec)}"))
     if values["Bootstrap"] and values["Weighting"] != "pooled":
         problems.append(Problem(sheet, cells.get("Bootstrap", ""), "bootstrap intervals "
@@ -330,13 +368,16 @@ def read_inputs(book: WorkbookIO) -> Inputs:
                                                                                  problems)
     if problems or data_rows is None:
         raise InputProblems(problems[:MAX_PROBLEMS])
-    data = _read_data(data_rows, list(indicators["code"]), ind_cells, problems)
+    merged_ranges = getattr(book, "merged_ranges", None)   # optional in WorkbookIO
+    data_notes: list[str] = []
+    data = _read_data(data_rows, list(indicators["code"]), ind_cells, problems,
+                      merged_ranges(L.SHEET_DATA) if merged_ranges else (), data_notes)
     if problems:
         raise InputProblems(problems[:MAX_PROBLEMS])
     frame, sheet_rows, data_cols, header_row, note, illustrative = data
     settings_obj, used, setting_cells, notes = settings
     return Inputs(indicators, frame, settings_obj, used, sheet_rows, data_cols, header_row,
-                  setting_cells, ind_cells, note, illustrative, notes)
+                  setting_cells, ind_cells, note, illustrative, notes + data_notes)
 
 
 def locate(error: InputError, inputs: Inputs) -> Problem:
@@ -346,6 +387,13 @@ def locate(error: InputError, inputs: Inputs) -> Problem:
     setting = SETTING_OF_FIELD.get(error.field or "")
     if setting is not None and error.unit is None:
         return Problem(L.SHEET_SETTINGS, inputs.setting_cells.get(setting, ""), message)
+    if error.column is not None and error.field is None:
+        # Only the checks on the composite scores (units x years, before Theil and Dagum)
+        # give a column; ``row`` is then a unit's position, not a Data row. No Data cell
+        # holds that score: what the user can change is the measure.
+        return Problem(L.SHEET_SETTINGS, inputs.setting_cells.get("Theil measure", ""),
+                       f"{message} (a composite score; Theil L takes its logarithm, so "
+                       "every score must be above 0: set Theil measure to T)")
     column = inputs.data_cols.get(error.field or "", inputs.data_cols["unit"])
     frame = inputs.data
     row = None

@@ -1,0 +1,487 @@
+"""What researchers really paste into the workbook, refreshed on their only copy.
+
+One catalogue of bad inputs at the workbook level, each run through ``refresh_file`` and
+the command line (``trade-resilience check`` / ``refresh``, in process). The worksheet
+functions have their own catalogue (tests/test_udfs.py); this one is about the sheets and
+the file.
+
+Every case has a defined rule, one of:
+
+* **refused**: one line (no newline, no traceback, no Python type names) naming what is
+  wrong and where (``Sheet!Cell``, or ``sheet "Name"``, or the file), the file's bytes
+  unchanged, the command line exits 1;
+* **works with a note**: the refresh succeeds and the note is on the Log sheet (and among
+  the command line's ``note:`` lines);
+* **file refused**: the file itself is refused before anything is read or written.
+
+Rules decided here (see also read_inputs.py):
+
+* dash-like markers for "not available" (``—``, ``–``, ``-``, ``..``, ``…``, ``n/a``,
+  ``NA``, ``N/A``, ``nan``) and Excel's own ``#N/A`` in an indicator or population cell
+  are *missing values*: interpolated like blanks, each listed in the Log. Other error
+  values (``#DIV/0!``, ``#VALUE!``...) are broken formulas and stop the refresh.
+* a Data column whose header is not a code on Indicators is ignored, with a note; a code on
+  Indicators with no Data column stops the refresh (the indicator system is the contract).
+* a constant (or all-zero) indicator gets weight 0 with a note; all constant stops.
+* a region with one unit works; fewer than 2 units stops.
+* merged cells inside the data table stop the refresh, naming the merged range (a merged
+  "Beijing" over twelve years would otherwise read as eleven empty provinces).
+"""
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import openpyxl
+import pytest
+
+from trade_resilience_xl import cli
+from trade_resilience_xl.example_data import load_example_panel
+from trade_resilience_xl.workbook.builder import build_workbook
+from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+from trade_resilience_xl.workbook.openpyxl_io import check_file, refresh_file
+
+PYTHON_WORDS = re.compile(r"Traceback|\bNone\b|NoneType|numpy|float64|int64|<class|"
+                          r"datetime\.|dtype|Error\(|Exception|\bnan\b(?!\")")
+FIRST, LAST = 4, 375            # data rows of the example panel: 31 provinces x 2010-2021
+BEIJING_2016 = 10               # row of Beijing, 2016 (Beijing is rows 4-15)
+TIANJIN = range(16, 28)
+INDICATOR_COLUMNS = "EFGHIJKLMNOPQ"       # X1..X13
+COSTS = "GKL"                            # X3, X7, X8
+SETTING_ROW = {"Shift": 4, "Weighting": 5, "Score": 6, "Theil measure": 7,
+               "Classification basis": 8, "Missing values": 9, "Permutations": 10,
+               "Bootstrap": 11, "Seed": 12}
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    spoil: Callable             # (openpyxl Workbook) -> None, or (Path) -> None with file=True
+    where: str = ""             # refused: what the first problem starts with
+    words: str = ""             # refused: words of the message; works: text on the Log
+    works: bool = False
+    file: bool = False          # file-level: spoil gets the path; refresh_file raises
+    readable: bool = False      # file-level refusal of writing only: `check` still works
+
+    def __str__(self) -> str:
+        return self.id
+
+
+# ---------------------------------------------------------------------------- spoilers
+def put(sheet, cell, value):
+    def spoil(book):
+        book[sheet][cell] = value
+    return spoil
+
+
+def chain(*spoils):
+    def spoil(book):
+        for one in spoils:
+            one(book)
+    return spoil
+
+
+def setting(key, value):
+    return put("Settings", f"B{SETTING_ROW[key]}", value)
+
+
+def data_column(letter, value, rows=range(FIRST, LAST + 1)):
+    def spoil(book):
+        for row in rows:
+            book["Data"][f"{letter}{row}"] = value(row) if callable(value) else value
+    return spoil
+
+
+def delete_data_rows(first, count):
+    def spoil(book):
+        book["Data"].delete_rows(first, count)
+    return spoil
+
+
+def delete_data_column(index):
+    def spoil(book):
+        book["Data"].delete_cols(index)
+    return spoil
+
+
+def delete_sheet(name):
+    def spoil(book):
+        del book[name]
+    return spoil
+
+
+def merge(cells):
+    def spoil(book):
+        book["Data"].merge_cells(cells)
+    return spoil
+
+
+def append_copy_of_row(row):
+    def spoil(book):
+        ws = book["Data"]
+        ws.append([c.value for c in ws[row]])
+    return spoil
+
+
+def add_data_column(header, value):
+    def spoil(book):
+        ws = book["Data"]
+        ws.cell(row=3, column=18, value=header)
+        for row in range(FIRST, LAST + 1):
+            ws.cell(row=row, column=18, value=value)
+    return spoil
+
+
+def add_indicator_row(**cells):
+    def spoil(book):
+        ws = book["Indicators"]
+        for letter, value in cells.items():
+            ws[f"{letter}21"] = value
+    return spoil
+
+
+def years_as_columns(book):
+    """The yearbook layout: one row per province, one column per year (X1 only)."""
+    ws = book["Data"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=FIRST, max_row=LAST)]
+    ws.delete_rows(3, ws.max_row)
+    ws.append(["Province", "Region"] + list(range(2010, 2022)))
+    for start in range(0, len(rows), 12):
+        block = rows[start:start + 12]
+        ws.append([block[0][0], block[0][1]] + [r[4] for r in block])
+
+
+def worst_everywhere(book):
+    """Tianjin lowest on every benefit and highest on every cost indicator, every year: its
+    TOPSIS closeness is 0, which Theil L cannot take."""
+    for letter in INDICATOR_COLUMNS:
+        cost = letter in COSTS
+        for row in TIANJIN:
+            book["Data"][f"{letter}{row}"] = 10 ** 9 if cost else -(10 ** 9)
+
+
+def keep_only_beijing(book):
+    book["Data"].delete_rows(TIANJIN.start, LAST)
+
+
+def empty_data_sheet(book):
+    ws = book["Data"]
+    ws.delete_rows(1, ws.max_row)
+    for table in list(ws.tables):
+        del ws.tables[table]
+
+
+def all_constant(value):
+    return chain(*(data_column(letter, value) for letter in INDICATOR_COLUMNS))
+
+
+# File-level damage (spoil gets the path of a good workbook).
+def lock_file(prefix, suffix=""):
+    def spoil(path):
+        path.with_name(f"{prefix}{path.name}{suffix}").write_bytes(b"owner")
+    return spoil
+
+
+def read_only(path):
+    path.chmod(0o444)
+
+
+def replace_bytes(content):
+    def spoil(path):
+        path.write_bytes(content)
+    return spoil
+
+
+def truncate(path):
+    path.write_bytes(path.read_bytes()[:2000])
+
+
+def damaged_sheet_xml(path):
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    parts["xl/worksheets/sheet3.xml"] = b"<worksheet><sheetData><row>"   # the Data sheet
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+FILLED = "9 missing value(s) filled by interpolation along years"   # the example has 8
+CSV_TEXT = b"Province,Region,Year,X1\nBeijing,East,2010,56334\n"
+X2 = f"F{BEIJING_2016}"        # X2 of Beijing, 2016
+
+
+def missing_marker(marker):
+    return Case(f"missing marker {marker!r}", put("Data", X2, marker),
+                words=f'Data!{X2}: "{marker.strip()}" read as a missing value', works=True)
+
+
+CATALOGUE = [
+    # ---- cells of the numeric ranges
+    Case("text in a number cell", put("Data", X2, "abc"), f"Data!{X2}",
+         "X2 for Beijing, 2016 is 'abc'; a number is expected"),
+    Case("number with a unit", put("Data", X2, "66.1%"), f"Data!{X2}", "a number is expected"),
+    Case("uncalculated formula", put("Data", X2, "=F9*1.01"), f"Data!{X2}",
+         "not calculated"),
+    Case("error value #DIV/0!", put("Data", X2, "#DIV/0!"), f"Data!{X2}",
+         "the error value #DIV/0!"),
+    Case("error value #VALUE!", put("Data", X2, "#VALUE!"), f"Data!{X2}",
+         "the error value #VALUE!"),
+    Case("TRUE in a number cell", put("Data", X2, True), f"Data!{X2}", "is TRUE"),
+    Case("a date in a number cell", put("Data", X2, datetime.datetime(2016, 5, 1)),
+         f"Data!{X2}", "the date 2016-05-01"),
+    Case("text 'inf'", put("Data", X2, "inf"), f"Data!{X2}", "infinite"),
+    Case("1e308 in a cell", put("Data", X2, 1e308), f"Data!{X2}", "above 1e+300"),
+    Case("blank cell", put("Data", X2, None), "", FILLED, works=True),
+    Case("#N/A error value", put("Data", X2, "#N/A"), "",
+         f'Data!{X2}: "#N/A" read as a missing value', works=True),
+    Case("NaN written by a program", put("Data", X2, float("nan")), "", FILLED, works=True),
+    *[missing_marker(m)
+      for m in ("—", "——", "–", "-", "..", "…", "n/a", "NA", "N/A", "nan", " — ")],
+    Case("missing marker with Missing values = stop",
+         chain(put("Data", X2, "—"), setting("Missing values", "stop")), f"Data!{X2}",
+         "missing values are set to stop"),
+    Case("a province with no value at all for an indicator",
+         data_column("F", "—", range(4, 16)), "Data!F4", "Beijing has no value for X2"),
+    Case("negative indicator values", data_column("E", lambda r: -r), "", "", works=True),
+    Case("constant indicator", data_column("H", 7), "",
+         "indicator X4 is constant; it gets weight 0", works=True),
+    Case("all-zero indicator", data_column("H", 0), "",
+         "indicator X4 is constant; it gets weight 0", works=True),
+    Case("every indicator constant", all_constant(0), "Data!E4:Q375",
+         "every indicator is constant"),
+    Case("Theil L with a zero composite score",
+         chain(worst_everywhere, setting("Theil measure", "L")), "Settings!B7",
+         "Theil L needs positive values: unit Tianjin, year 2010 is 0 (a composite score"),
+    # ---- population
+    Case("zero population", put("Data", f"D{BEIJING_2016}", 0), f"Data!D{BEIJING_2016}",
+         "must be positive"),
+    Case("negative population", put("Data", f"D{BEIJING_2016}", -5), f"Data!D{BEIJING_2016}",
+         "must be positive"),
+    Case("population as text", put("Data", f"D{BEIJING_2016}", "many"),
+         f"Data!D{BEIJING_2016}", "a number is expected"),
+    Case("blank population for all", data_column("D", None), "",
+         "no population given: every unit weighs the same", works=True),
+    # ---- keys: province, region, year
+    Case("blank province", put("Data", f"A{BEIJING_2016}", None), f"Data!A{BEIJING_2016}",
+         "Province is empty"),
+    Case("blank region", put("Data", f"B{BEIJING_2016}", None), f"Data!B{BEIJING_2016}",
+         "Region is empty"),
+    Case("province in two regions", put("Data", f"B{BEIJING_2016}", "West"),
+         f"Data!B{BEIJING_2016}", "Beijing is in region West here but East in row 4"),
+    Case("year with a suffix", put("Data", f"C{BEIJING_2016}", "2016年"),
+         f"Data!C{BEIJING_2016}", "is not a whole number"),
+    Case("fractional year", put("Data", f"C{BEIJING_2016}", 2016.5), f"Data!C{BEIJING_2016}",
+         "is not a whole number"),
+    Case("duplicated province-year row", append_copy_of_row(4), "Data!C376",
+         "Beijing has a second row for 2010 (first in row 4)"),
+    Case("a province missing a year", delete_data_rows(BEIJING_2016, 1), "Data!A4",
+         "Beijing has no row for 2016"),
+    Case("a region with one unit", data_column("B", "Capital", range(4, 16)), "", "",
+         works=True),
+    Case("fewer than 2 units", keep_only_beijing, "Data!", "at least 2 are needed"),
+    Case("merged province cells", merge("A4:A15"), "Data!A4:A15", "merged"),
+    Case("merged cells over values", merge("E4:F5"), "Data!E4:F5", "merged"),
+    # ---- shape of the sheets
+    Case("empty Data table", delete_data_rows(FIRST, LAST), "Data!A4", "no data rows"),
+    Case("empty Data sheet", empty_data_sheet, "Data!", 'no header row with "Province / 省份"'),
+    Case("missing Indicators sheet", delete_sheet("Indicators"), 'sheet "Indicators"', "missing"),
+    Case("missing Data sheet", delete_sheet("Data"), 'sheet "Data"', "missing"),
+    Case("missing Settings sheet", delete_sheet("Settings"), 'sheet "Settings"', "missing"),
+    Case("no Province column", delete_data_column(1), "Data!A3:", 'no "Province / 省份" header'),
+    Case("no Region column", delete_data_column(2), "Data!A3:", 'no "Region / 地区" header'),
+    Case("no Year column", delete_data_column(3), "Data!A3:", 'no "Year / 年份" header'),
+    Case("header 'Provinces'", put("Data", "A3", "Provinces"), "Data!A3:Q3",
+         'no "Province / 省份" header'),
+    Case("header '年份' only", put("Data", "C3", "年份"), "Data!A3:Q3",
+         'no "Year / 年份" header'),
+    Case("years as columns", years_as_columns, "Data!A3:", "years seem to be columns"),
+    Case("Data column not on Indicators", add_data_column("X14", 3.5), "",
+         'Data!R3 "X14" is not a code on sheet "Indicators"; not used', works=True),
+    Case("indicator with no Data column", add_indicator_row(A="X14", B="Extra", D="Extra",
+                                                            E="+"),
+         "Indicators!A21", 'indicator X14 has no column on sheet "Data"'),
+    Case("indicator row without a code", add_indicator_row(B="Extra", D="Extra", E="+"),
+         "Indicators!A21", "this indicator row has no code"),
+    Case("unknown direction symbol", put("Indicators", "E8", "↑"), "Indicators!E8",
+         "use + (benefit) or - (cost)"),
+    Case("blank direction", put("Indicators", "E8", None), "Indicators!E8",
+         "indicator X1 has no direction; use + (benefit) or - (cost)"),
+    Case("blank dimension", put("Indicators", "B8", None), "Indicators!B8", "has no dimension"),
+    Case("indicator code twice", put("Indicators", "A9", "X1"), "Indicators!A9",
+         "listed twice"),
+    # ---- Settings
+    Case("Shift -1", setting("Shift", -1), "Settings!B4", "Shift is -1; expected a number >= 0"),
+    Case("Shift text", setting("Shift", "small"), "Settings!B4", "expected a number >= 0"),
+    Case("Weighting yearly", setting("Weighting", "yearly"), "Settings!B5",
+         "expected pooled or per year"),
+    Case("Score AHP", setting("Score", "AHP"), "Settings!B6", "expected TOPSIS or weighted sum"),
+    Case("Theil measure Q", setting("Theil measure", "Q"), "Settings!B7", "expected T or L"),
+    Case("Classification basis 1999", setting("Classification basis", 1999), "Settings!B8",
+         "classification year 1999 is not in the data (2010-2021)"),
+    Case("Missing values guess", setting("Missing values", "guess"), "Settings!B9",
+         "expected interpolate or stop"),
+    Case("Permutations -5", setting("Permutations", -5), "Settings!B10",
+         "expected a whole number >= 0"),
+    Case("Permutations 2.5", setting("Permutations", 2.5), "Settings!B10",
+         "expected a whole number >= 0"),
+    Case("Bootstrap with per-year weights",
+         chain(setting("Bootstrap", 99), setting("Weighting", "per year")), "Settings!B11",
+         "need pooled weighting"),
+    Case("Seed text", setting("Seed", "lucky"), "Settings!B12", "expected a whole number"),
+    Case("unknown setting", chain(put("Settings", "A13", "Alpha"), put("Settings", "B13", 1)),
+         "Settings!A13", 'unknown setting "Alpha" (known: Shift, Weighting'),
+    Case("blank setting", setting("Shift", None), "",
+         "Setting Shift is empty; the default 1 was used", works=True),
+    # ---- the file
+    Case("open in Excel (~$ lock file)", lock_file("~$"), file=True, readable=True,
+         words="is open in Excel (lock file ~$case.xlsx); close it first"),
+    Case("open in LibreOffice (lock file)", lock_file(".~lock.", "#"), file=True, readable=True,
+         words="is open in LibreOffice"),
+    Case("read-only file", read_only, file=True, readable=True, words="is read-only"),
+    Case("not a workbook", replace_bytes(bytes(range(256)) * 8), file=True,
+         words="is not an Excel workbook (.xlsx/.xlsm)"),
+    Case("a CSV renamed .xlsx", replace_bytes(CSV_TEXT), file=True,
+         words="is not an Excel workbook (.xlsx/.xlsm)"),
+    Case("an empty file", replace_bytes(b""), file=True,
+         words="is not an Excel workbook (.xlsx/.xlsm)"),
+    Case("an old .xls renamed .xlsx", replace_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+                                                     + bytes(504)), file=True,
+         words="is not an Excel workbook (.xlsx/.xlsm)"),
+    Case("a truncated download", truncate, file=True, words="is not an Excel workbook"),
+    Case("damaged sheet XML", damaged_sheet_xml, file=True, words="cannot be read as a workbook"),
+]
+
+
+# ---------------------------------------------------------------------------- the test
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> Path:
+    return build_workbook(tmp_path_factory.mktemp("good") / "good.xlsx",
+                          data=load_example_panel(), macro_enabled=False)
+
+
+def one_line(text: str) -> None:
+    assert "\n" not in text.rstrip("\n") and "\r" not in text, text
+    assert not PYTHON_WORDS.search(text), text
+
+
+def log_text(path: Path) -> str:
+    ws = openpyxl.load_workbook(path, read_only=True, data_only=True)["Log"]
+    return "\n".join(str(v) for row in ws.iter_rows(values_only=True) for v in row
+                     if v is not None)
+
+
+def test_catalogue_is_large_and_distinct():
+    assert len(CATALOGUE) >= 40
+    assert len({case.id for case in CATALOGUE}) == len(CATALOGUE)
+
+
+@pytest.mark.parametrize("case", CATALOGUE, ids=str)
+def test_bad_input(case, good, tmp_path, capsys):
+    path = tmp_path / "case.xlsx"
+    shutil.copy(good, path)
+    if case.file:
+        case.spoil(path)
+    else:
+        book = openpyxl.load_workbook(path)
+        case.spoil(book)
+        book.save(path)
+    before = path.read_bytes() if path.is_file() else None
+
+    if case.works:
+        report = refresh_file(path)
+        assert report.ok, report.message()
+        log = log_text(path)
+        assert case.words in log
+        if "missing" in case.id or "blank cell" in case.id or "N/A" in case.id \
+                or "NaN" in case.id:
+            assert FILLED in log and f"Data!{X2}" in log      # and listed as filled
+        copy = tmp_path / "again.xlsx"
+        shutil.copy(path, copy)
+        assert cli.main(["refresh", str(copy)]) == 0
+        out = capsys.readouterr()
+        assert "Traceback" not in out.err
+        if case.words:
+            assert f"note: {case.words}" in out.out
+        return
+
+    if case.file:
+        with pytest.raises(UnsafeFileError) as refused:
+            refresh_file(path)
+        one_line(str(refused.value))
+        assert str(path) in str(refused.value) and case.words in str(refused.value)
+    else:
+        report = refresh_file(path)
+        assert not report.ok
+        first = str(report.problems[0])
+        one_line(first)
+        assert first.startswith(case.where), first
+        assert case.words in first, first
+        assert check_file(path)[0] == report.problems[0]
+    assert (path.read_bytes() if path.is_file() else None) == before
+
+    code = cli.main(["check", str(path)])
+    out = capsys.readouterr()
+    if case.readable:
+        assert code == 0 and "no problems found" in out.out
+    else:
+        assert code == 1
+        shown = out.out if not case.file else out.err
+        first_line = shown.splitlines()[0]
+        one_line(first_line)
+        assert str(path) in first_line
+        assert (case.where in first_line) if case.where else case.words in first_line
+    assert "Traceback" not in out.err
+
+    assert cli.main(["refresh", str(path)]) == 1
+    out = capsys.readouterr()
+    assert out.err.count("\n") == 1, out.err
+    one_line(out.err)
+    assert out.err.startswith(f"error: {path}")
+    assert (f"{path}: {case.where}" in out.err) if case.where else case.words in out.err
+    assert (path.read_bytes() if path.is_file() else None) == before
+
+
+# ---------------------------------------------------------------------------- size
+def county_panel(units: int, years: int = 30):
+    """A county-level panel: ``units`` x ``years`` rows, the example's 13 indicators."""
+    import numpy as np
+    import pandas as pd
+
+    demo = load_example_panel()
+    codes = [c for c in demo.columns if c.startswith("X")]
+    rng = np.random.default_rng(7)
+    n = units * years
+    frame = pd.DataFrame({
+        "Province": np.repeat([f"County {i:04d}" for i in range(units)], years),
+        "Region": np.repeat([("East", "Central", "West", "Northeast")[i % 4]
+                             for i in range(units)], years),
+        "Year": np.tile(np.arange(1994, 1994 + years), units),
+        "Population": rng.uniform(10, 100, n).round(1)})
+    sample = demo[codes].to_numpy()[rng.integers(0, len(demo), n)]
+    for j, code in enumerate(codes):
+        frame[code] = (sample[:, j] * rng.uniform(0.8, 1.2, n)).round(3)
+    return frame
+
+
+@pytest.mark.parametrize("units", [
+    200,                                                        # 6,000 rows: every run
+    pytest.param(3334, marks=pytest.mark.skipif(                # 100,020 rows: ~70 s
+        not os.environ.get("TR_SLOW_TESTS"),
+        reason="set TR_SLOW_TESTS=1 for the 100,000-row refresh")),
+])
+def test_large_panels_are_refreshed_not_refused(units, tmp_path, capsys):
+    """Rule: no row limit. County panels (~3,000 units x 30 years) exist; a refresh of one
+    is slow (openpyxl parses and rewrites the whole Data sheet) but works."""
+    path = build_workbook(tmp_path / "county.xlsx", data=county_panel(units),
+                          macro_enabled=False)
+    assert cli.main(["refresh", str(path)]) == 0
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err and "Refreshed" in out.out
+    scores = openpyxl.load_workbook(path, read_only=True)["Scores"]
+    assert scores.max_row >= units + 4
