@@ -367,9 +367,6 @@ def test_excel_setup_runs_the_steps(fake_home, monkeypatch, capsys):
     monkeypatch.setattr(excel_setup, "current_platform", lambda: "win32")
     ran = []
     monkeypatch.setattr(excel_setup, "run_command", ran.append)
-    from trade_resilience_xl.workbook import builder
-    monkeypatch.setattr(builder, "build_workbook",
-                        lambda path, **kw: Path(path).write_bytes(b"template") and Path(path))
     config = fake_home / ".xlwings" / "xlwings.conf"
     config.parent.mkdir()
     config.write_text('"INTERPRETER_WIN","C:\\old\\python.exe"\n\n"LICENSE_KEY","k"\n')
@@ -377,13 +374,15 @@ def test_excel_setup_runs_the_steps(fake_home, monkeypatch, capsys):
     assert ran == [[sys.executable, "-m", "xlwings.cli", "addin", "install"]]
     assert config.read_text() == f'"LICENSE_KEY","k"\n"INTERPRETER_WIN","{sys.executable}"\n'
     template = fake_home / "Documents" / "workbook_template.xlsm"
-    assert template.read_bytes() == b"template"
+    # From a clone, the committed template is copied (the builder is not needed).
+    committed = (Path(excel_setup.__file__).resolve().parents[1] / "workbook_template.xlsm").read_bytes()
+    assert template.read_bytes() == committed
     template.write_bytes(b"user data")          # an existing file is kept ...
     assert cli.main(["excel-setup"]) == 0
     assert template.read_bytes() == b"user data"
     assert "kept the existing" in capsys.readouterr().out
     assert cli.main(["excel-setup", "--force"]) == 0   # ... unless --force
-    assert template.read_bytes() == b"template"
+    assert template.read_bytes() == committed
 
 
 def test_xlwings_cli_module_form_works():

@@ -86,14 +86,18 @@ def pin_interpreter(config_file: Path, key: str, interpreter: str) -> None:
 
 
 def place_template(destination: Path, force: bool) -> str:
-    """Copy the shipped template to ``destination`` (build it when none is shipped)."""
+    """Copy the shipped or committed template to ``destination`` (build it when there is none)."""
     if destination.exists() and not force:
         return f"kept the existing {destination} (use --force to replace it)"
     destination.parent.mkdir(parents=True, exist_ok=True)
     shipped = resources.files("trade_resilience_xl") / "data" / TEMPLATE_NAME
+    # A clone (editable install) has the committed template at the repository root.
+    committed = Path(__file__).resolve().parents[1] / TEMPLATE_NAME
     if shipped.is_file():
         with resources.as_file(shipped) as source:
             shutil.copyfile(source, destination)
+    elif committed.is_file():
+        shutil.copyfile(committed, destination)
     else:
         from trade_resilience_xl.workbook.builder import build_workbook
 
