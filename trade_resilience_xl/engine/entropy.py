@@ -21,10 +21,14 @@ def normalize_kernel(x, directions, shift, axis=0):
     hi = x.max(axis=axis, keepdims=True)
     span = hi - lo
     constant = span <= 0
-    safe = np.where(constant, 1.0, span)
-    h = np.where(directions > 0, x - lo, hi - x) / safe
-    h = np.where(constant, 0.0, h)
-    return h + shift, constant
+    # In place: h = (x - base) / signed span, with base = min and +span for benefit, base =
+    # max and -span for cost. Dividing (not multiplying by 1/span, which overflows for tiny
+    # spans) by an infinite span makes h = 0 for a constant indicator.
+    base = np.where(directions > 0, lo, hi)
+    y = x - base
+    y /= np.where(constant, np.inf, np.sign(directions) * span)
+    y += shift
+    return y, constant
 
 
 def entropy_kernel(y, constant, axis=0):
@@ -37,8 +41,9 @@ def entropy_kernel(y, constant, axis=0):
     n = np.prod([y.shape[a] for a in np.atleast_1d(axis)])
     total = y.sum(axis=axis, keepdims=True)
     p = y / np.where(total > 0, total, 1.0)
-    plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
-    e = -plogp.sum(axis=axis, keepdims=True) / np.log(n)
+    logp = np.log(p, out=np.zeros_like(p), where=p > 0)  # 0 ln 0 = 0
+    logp *= p
+    e = -logp.sum(axis=axis, keepdims=True) / np.log(n)
     e = np.where(constant, 1.0, e)
     d = np.clip(1.0 - e, 0.0, None)
     dsum = d.sum(axis=-1, keepdims=True)
