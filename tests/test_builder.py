@@ -1,5 +1,4 @@
 """The built workbook: sheets, headers, validations, dynamic-array XML, determinism."""
-import importlib.util
 import math
 
 import pytest

@@ -2,7 +2,6 @@
 files; and a save killed half-way leaves the original intact."""
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess

@@ -15,9 +15,7 @@ import contextlib
 import importlib.util
 import sys
 import threading
-import zipfile
 from pathlib import Path
-from xml.etree import ElementTree
 
 DEMO_NAME = "trade_resilience_demo.xlsx"
 TEMPLATE_NAME = "workbook_template.xlsm"
@@ -83,28 +81,15 @@ def _refresh_module():
 
 @contextlib.contextmanager
 def _opened(path: Path):
-    """The workbook at ``path`` as an ``OpenpyxlBook``, after the file-safety checks."""
-    from trade_resilience_xl.workbook import file_safety
-    from trade_resilience_xl.workbook.openpyxl_io import OpenpyxlBook
+    """The workbook at ``path`` after the file-safety checks (openpyxl_io.opened_file), with
+    the CLI's own extras: a progress line for big files and the xlwings.conf warning."""
+    from trade_resilience_xl.workbook.openpyxl_io import opened_file
 
-    file_safety.check_readable(path)
-    if path.stat().st_size > BIG_FILE_BYTES:
+    if path.is_file() and path.stat().st_size > BIG_FILE_BYTES:
         _say(f"reading {path} ({path.stat().st_size / 1024 ** 2:.0f} MB)")
-    try:
-        book = OpenpyxlBook(path)
-    except (ValueError, KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError) as error:
-        # openpyxl's messages run over several lines; the first says what failed.
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise CommandError(f"{path} cannot be read as a workbook: {reason}") from error
-    try:
+    with opened_file(path) as book:
         _warn_about_xlwings_conf(book, path)
         yield book
-    except ElementTree.ParseError as error:
-        # Parts are parsed lazily (read-only sheets), so damage can surface here.
-        raise CommandError(f"{path} cannot be read as a workbook: damaged XML ({error})") \
-            from error
-    finally:
-        book.close()
 
 
 def _warn_about_xlwings_conf(book, path: Path) -> None:
