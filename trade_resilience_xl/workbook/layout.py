@@ -154,16 +154,26 @@ class LayoutError(ValueError):
     """A sheet does not have the expected shape (missing header, unknown setting)."""
 
 
-def english_part(text: object) -> str:
-    """The comparable English part of a header or key: before `` / ``, trimmed, casefolded.
+def _english_of_chinese() -> dict[str, str]:
+    pairs = list(HEADER_ZH.items()) + [(spec.key, spec.key_zh) for spec in SETTINGS]
+    return {zh: " ".join(en.split()).casefold() for en, zh in pairs if zh}
 
-    >>> english_part("Province / 省份")
-    'province'
+
+def english_part(text: object) -> str:
+    """The comparable English part of a header or key: before `` / ``, trimmed, casefolded;
+    a Chinese-only header maps to its English name.
+
+    >>> english_part("Province / 省份"), english_part("年份")
+    ('province', 'year')
     """
     if text is None:
         return ""
-    english = str(text).split(BILINGUAL_SEPARATOR.strip(), 1)[0]
-    return " ".join(english.split()).casefold()
+    english = " ".join(str(text).split(BILINGUAL_SEPARATOR.strip(), 1)[0].split()).casefold()
+    # A header typed in Chinese only ("年份") stands for its English name.
+    return _ENGLISH_OF_CHINESE.get(english, english)
+
+
+_ENGLISH_OF_CHINESE = _english_of_chinese()
 
 
 def find_columns(header_row: list, wanted: list[str], sheet: str) -> dict[str, int]:
