@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trade_resilience_xl import excel_args, udfs
+from trade_resilience_xl import excel_results, udfs
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -54,7 +54,7 @@ CATALOGUE = [re.compile(p) for p in (
     r"equal weights",
     r"resistance has \d+ cells?; at least 3 units expected",
     r"\w+ is (?:empty|not a range of cells|not a rectangular range of cells)",
-    re.escape(excel_args.NON_FINITE_MESSAGE),
+    re.escape(excel_results.NON_FINITE_MESSAGE),
 )]
 
 
@@ -253,7 +253,7 @@ def test_moderate_numbers_never_overflow(n, m, data):
              ("RESILIENCE_TYPE", ([r[0] for r in x], [r[-1] for r in x]))]
     for name, arguments in calls:
         message = check_result(name, getattr(udfs, name)(*arguments))
-        assert message != excel_args.NON_FINITE_MESSAGE, (name, arguments)
+        assert message != excel_results.NON_FINITE_MESSAGE, (name, arguments)
 
 
 @pytest.mark.parametrize("name", sorted(n for n in dir(udfs) if n.isupper() and not n.startswith("_")))

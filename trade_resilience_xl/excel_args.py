@@ -11,10 +11,8 @@ one-dimensional arguments are given as "cell i" (true for either), and blocks as
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import decimal
-import functools
 import itertools
 import math
 import numbers
@@ -22,7 +20,7 @@ import sys
 
 import numpy as np
 
-from trade_resilience_xl.engine import InputError, direction_sign
+from trade_resilience_xl.engine import direction_sign
 from trade_resilience_xl.engine.arrays import MAX_MAGNITUDE
 
 
@@ -30,13 +28,7 @@ class ArgError(ValueError):
     """A bad argument; the text is the cell's message without the leading ``NAME: ``."""
 
 
-class NonFiniteResult(ArithmeticError):
-    """The engine produced NaN or inf (only seen with magnitudes near the float limits)."""
-
-
 DIRECTION_CHOICES = "use + or - (also 1/-1, benefit/cost, positive/negative, 正/负)"
-NON_FINITE_MESSAGE = ("the numbers are too large or too small to compute with (overflow); "
-                      "rescale them")
 #: Excel's smallest positive number; below it floats are subnormal and lose precision.
 SMALLEST_NUMBER = sys.float_info.min
 _FAST_NUMBER_TYPES = {float, int}
@@ -348,84 +340,3 @@ def inequality_values(x: np.ndarray, kind: str, arg: str, measure_name: str,
     if empty.any():
         place = f"{arg} column {int(np.argmax(empty)) + 1} is" if kind == "block" else f"{arg} are"
         raise ArgError(f"{place} all 0; {measure_name} needs a positive mean")
-
-
-# ----------------------------------------------------------------------------- results
-
-def clean_table(rows) -> list[list]:
-    """Plain Python floats and str in a 2-D list; NaN/inf raises NonFiniteResult."""
-    if isinstance(rows, np.ndarray) and rows.ndim == 2 and rows.dtype.kind == "f":
-        if not np.isfinite(rows).all():
-            raise NonFiniteResult
-        return rows.tolist()
-    out = []
-    for row in rows:
-        clean = []
-        for value in row:
-            if isinstance(value, str):
-                clean.append(value)
-                continue
-            number = float(value)
-            if not math.isfinite(number):
-                raise NonFiniteResult
-            clean.append(number)
-        out.append(clean)
-    return out
-
-
-def engine_message(err: InputError, arg: str, kind: str) -> str:
-    """An engine InputError in the user's terms: its 0-based row/column become 1-based
-    positions in ``arg``'s range (the fronts check most cases first with better words)."""
-    if err.row is None and err.column is None:
-        return err.message
-    if kind == "block":
-        place = (f"{arg} row {err.row + 1}" if err.column is None
-                 else f"{arg} column {err.column + 1}" if err.row is None
-                 else where(arg, kind, err.row, err.column))
-    else:
-        place = where(arg, kind, err.row if err.row is not None else err.column)
-    return f"{err.message} ({place})"
-
-
-def _one_line(err: BaseException) -> str:
-    text = " ".join(str(err).split()) or "no details"
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
-def excel_function(fn):
-    """Run a worksheet function so that it always returns values or one line of text.
-
-    ArgError and the engine's InputError are the documented messages; anything else is a
-    bug and still comes back as one line (no traceback: Excel shows the cell's text only).
-    Engine errors name the argument that ``engine_errors_in`` tagged them with.
-    """
-    name = fn.__name__
-
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        try:
-            # Overflow or 0/0 anywhere (numbers near the float limits) is an error, not a
-            # silently wrong or NaN result. Underflow to 0 is harmless and stays quiet.
-            with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-                return fn(*args, **kwargs)
-        except ArgError as err:
-            return f"{name}: {err}"
-        except InputError as err:
-            arg, kind = getattr(err, "excel_arg", (None, "cell"))
-            return f"{name}: {engine_message(err, arg, kind) if arg else err.message}"
-        except (NonFiniteResult, FloatingPointError):
-            return f"{name}: {NON_FINITE_MESSAGE}"
-        except Exception as err:  # noqa: BLE001 - a cell must never show a traceback
-            return f"{name}: unexpected error: {_one_line(err)}"
-
-    return run
-
-
-@contextlib.contextmanager
-def engine_errors_in(arg: str, kind: str):
-    """Tag engine errors raised inside with the argument whose range their row/column index."""
-    try:
-        yield
-    except InputError as err:
-        err.excel_arg = (arg, kind)
-        raise

@@ -19,7 +19,8 @@ import xlwings as xw
 
 from trade_resilience_xl import engine
 from trade_resilience_xl import excel_args as args
-from trade_resilience_xl.excel_args import excel_function
+from trade_resilience_xl import excel_results as results
+from trade_resilience_xl.excel_results import excel_function
 
 _DATA_DOC = "Indicator values: one row per observation (province-year), one column per indicator."
 _DIRECTIONS_DOC = ("One cell per column of data, as a row or a column: + (benefit) or - (cost); "
@@ -64,9 +65,9 @@ def _data_weights_directions(data, weights, directions):
 def ENTROPY_WEIGHTS(data, directions, shift=1.0):
     """Entropy weights of the columns of data: one row of weights summing to 1, in the order of the columns. A constant column gets weight 0."""
     x, signs = _data_with_directions(data, directions)
-    with args.engine_errors_in("data", "block"):
+    with results.engine_errors_in("data", "block"):
         result = engine.entropy_weights(x, signs, args.shift(shift))
-    return args.clean_table(result.weights[None, :])
+    return results.clean_table(result.weights[None, :])
 
 
 @xw.func
@@ -77,12 +78,12 @@ def ENTROPY_WEIGHTS(data, directions, shift=1.0):
 def ENTROPY_TABLE(data, directions, shift=1.0):
     """Entropy method step by step: a header row, then per column of data its entropy e, divergence d = 1 - e and weight w."""
     x, signs = _data_with_directions(data, directions)
-    with args.engine_errors_in("data", "block"):
+    with results.engine_errors_in("data", "block"):
         result = engine.entropy_weights(x, signs, args.shift(shift))
     header = ["Indicator", "Entropy e", "Divergence d", "Weight w"]
     rows = [[j + 1, e, d, w] for j, (e, d, w) in
             enumerate(zip(result.entropy, result.divergence, result.weights))]
-    return [header] + args.clean_table(rows)
+    return [header] + results.clean_table(rows)
 
 
 @xw.func
@@ -93,9 +94,9 @@ def ENTROPY_TABLE(data, directions, shift=1.0):
 def NORMALIZE(data, directions, shift=1.0):
     """Min-max normalised data with directions, plus shift: (x-min)/(max-min) for +, (max-x)/(max-min) for -. Same shape as data; a constant column becomes shift."""
     x, signs = _data_with_directions(data, directions)
-    with args.engine_errors_in("data", "block"):
+    with results.engine_errors_in("data", "block"):
         y = engine.normalize(x, signs, args.shift(shift))
-    return args.clean_table(y)
+    return results.clean_table(y)
 
 
 @xw.func
@@ -107,9 +108,9 @@ def NORMALIZE(data, directions, shift=1.0):
 def TOPSIS(data, weights, directions=None, shift=1.0):
     """TOPSIS closeness in [0, 1] of each row of data (1 = best), after min-max normalisation with directions and weighting: one column, one value per row."""
     x, w, signs = _data_weights_directions(data, weights, directions)
-    with args.engine_errors_in("data", "block"):
+    with results.engine_errors_in("data", "block"):
         result = engine.topsis(x, w, signs, args.shift(shift))
-    return args.clean_table(result.score[:, None])
+    return results.clean_table(result.score[:, None])
 
 
 @xw.func
@@ -121,9 +122,9 @@ def TOPSIS(data, weights, directions=None, shift=1.0):
 def COMPOSITE_SCORE(data, weights, directions=None, shift=1.0):
     """Weighted sum of the min-max normalised (and shifted) data of each row: one column, one score per row."""
     x, w, signs = _data_weights_directions(data, weights, directions)
-    with args.engine_errors_in("data", "block"):
+    with results.engine_errors_in("data", "block"):
         score = engine.weighted_sum(x, w, signs, args.shift(shift))
-    return args.clean_table(score[:, None])
+    return results.clean_table(score[:, None])
 
 
 def _inequality_inputs(scores, regions, pop, measure_name, positive):
@@ -150,13 +151,13 @@ def THEIL_DECOMP(scores, pop=None, regions=None, measure="T"):
     measure = args.choice(measure, "measure", _MEASURES, "T", "T (Theil T) or L (Theil L)")
     x, kind, labels, weights = _inequality_inputs(scores, regions, pop, _MEASURE_NAMES[measure],
                                                   positive=measure == "L")
-    with args.engine_errors_in("scores", kind):
+    with results.engine_errors_in("scores", kind):
         r = engine.theil(x, labels, weights, measure)
     rows = [["Total", *r.total], ["Within", *r.within], ["Between", *r.between],
             ["Within share", *r.within_share], ["Between share", *r.between_share]]
     rows += [[g, *r.group_index[:, i]] for i, g in enumerate(r.groups)]
     rows += [[f"{g} contribution", *r.group_contribution[:, i]] for i, g in enumerate(r.groups)]
-    return args.clean_table(rows)
+    return results.clean_table(rows)
 
 
 @xw.func
@@ -167,14 +168,14 @@ def THEIL_DECOMP(scores, pop=None, regions=None, measure="T"):
 def DAGUM_GINI(scores, regions, pop=None):
     """Dagum Gini decomposition by region: Total, Within, Net between, Transvariation, their shares and each region's own Gini; one column per column of scores."""
     x, kind, labels, weights = _inequality_inputs(scores, regions, pop, "the Gini", positive=False)
-    with args.engine_errors_in("scores", kind):
+    with results.engine_errors_in("scores", kind):
         r = engine.dagum_gini(x, labels, weights)
     rows = [["Total", *r.total], ["Within", *r.within], ["Net between", *r.net_between],
             ["Transvariation", *r.transvariation], ["Within share", *r.within_share],
             ["Net between share", *r.net_between_share],
             ["Transvariation share", *r.transvariation_share]]
     rows += [[g, *r.group_gini[:, i]] for i, g in enumerate(r.groups)]
-    return args.clean_table(rows)
+    return results.clean_table(rows)
 
 
 @xw.func
@@ -192,9 +193,9 @@ def THEIL(x, pop=None, measure="T"):
     kind = args.cells(x, "x")[0]
     args.inequality_values(values[:, None], kind, "x", _MEASURE_NAMES[measure],
                            positive=measure == "L")
-    with args.engine_errors_in("x", kind):
+    with results.engine_errors_in("x", kind):
         total = engine.theil(values, None, weights, measure).total
-    return args.clean_table([[total]])[0][0]
+    return results.clean_table([[total]])[0][0]
 
 
 @xw.func
@@ -211,7 +212,7 @@ def RESILIENCE_TYPE(resistance, reconstruction, language="en"):
     if resist.size < 3:
         raise args.ArgError(f"resistance has {resist.size} cell{'s' if resist.size > 1 else ''}; "
                             "at least 3 units expected")
-    with args.engine_errors_in("resistance", args.cells(resistance, "resistance")[0]):
+    with results.engine_errors_in("resistance", args.cells(resistance, "resistance")[0]):
         result = engine.classify(np.column_stack([resist, recon]))
     names = result.type_zh if language == "zh" else result.type_en
     return [[name] for name in names]
