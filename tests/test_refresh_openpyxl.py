@@ -125,6 +125,15 @@ def test_log_names_settings_filled_cells_and_illustrative_flag(refreshed):
 def test_inputs_untouched_vba_identical_ribbon_kept(template, refreshed):
     for sheet in INPUT_SHEETS:
         assert cells(template, sheet) == cells(refreshed, sheet), sheet
+    old_book, new_book = openpyxl.load_workbook(template), openpyxl.load_workbook(refreshed)
+    for sheet in INPUT_SHEETS:
+        old_ws, new_ws = old_book[sheet], new_book[sheet]
+        assert ([(str(v.sqref), v.formula1, v.type) for v in new_ws.data_validations.dataValidation]
+                == [(str(v.sqref), v.formula1, v.type) for v in old_ws.data_validations.dataValidation]
+                ), sheet
+        assert dict(new_ws.tables.items()) == dict(old_ws.tables.items()), sheet  # name -> ref
+        assert (new_ws.freeze_panes, sorted(map(str, new_ws.merged_cells.ranges))) == (
+            old_ws.freeze_panes, sorted(map(str, old_ws.merged_cells.ranges))), sheet
     before, after = ooxml.read_parts(template), ooxml.read_parts(refreshed)
     assert before["xl/vbaProject.bin"] == after["xl/vbaProject.bin"]
     assert after[ribbon.CUSTOM_UI_PART] == before[ribbon.CUSTOM_UI_PART]
