@@ -163,10 +163,7 @@ def _add_dynamic_array_metadata(parts: dict[str, bytes], sheet_name: str,
 
 
 def _install_vba(target: Path) -> None:
-    try:
-        from trade_resilience_xl.workbook.vba import install_vba_and_ribbon
-    except ImportError:
-        # vba.py is being written in parallel; until it lands the workbook is built
-        # without a VBA project. TODO(lead): drop this branch once vba.py is merged.
-        return
+    # Imported here: pyOpenVBA (the [build] extra) is needed only for macro-enabled builds.
+    from trade_resilience_xl.workbook.vba import install_vba_and_ribbon
+
     install_vba_and_ribbon(target)
