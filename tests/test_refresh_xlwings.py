@@ -141,3 +141,17 @@ def test_check_data_and_clear_results(built):
     writes = [a for a in book.json()["actions"] if a["func"] == "setValues"]
     assert len(writes) == len(L.RESULT_SHEETS)
     assert all(a["values"] == [[L.RESULT_SHEET_NOTE]] for a in writes)
+
+
+def test_an_unexpected_error_is_one_line_in_a_message_box(built, monkeypatch):
+    def broken(io, progress=None):
+        raise ZeroDivisionError("float division by zero\n  deep in a bug")
+
+    monkeypatch.setattr(xlwings_io._refresh, "refresh", broken)
+    book = xw.Book(json=payload(built))
+    report = xlwings_io.refresh_all(book)
+    assert not report.ok
+    alert = next(a for a in book.json()["actions"] if a["func"] == "alert")
+    assert alert["args"][0].startswith(
+        "Refresh stopped by an unexpected error: float division by zero deep in a bug\n")
+    assert "Traceback" not in alert["args"][0] and alert["args"][3] == "critical"

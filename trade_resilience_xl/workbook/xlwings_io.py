@@ -132,6 +132,12 @@ def refresh_all(book: xw.Book | None = None) -> _refresh.RefreshReport:
     io._cosmetic("screen updating", lambda: setattr(book.app, "screen_updating", False))
     try:
         report = _refresh.refresh(io)
+    except Exception as error:  # noqa: BLE001 - a bug: one line in a box, not a traceback
+        detail = " ".join(str(error).split())[:300] or type(error).__name__
+        _alert(book, f"Refresh stopped by an unexpected error: {detail}\nPlease report it; "
+               "`trade-resilience refresh FILE --debug` shows the details. / 刷新因意外错误中止，"
+               "请报告此问题。", False)
+        return _refresh.RefreshReport(False, [_refresh.Problem("", "", f"unexpected error: {detail}")])
     finally:
         io._cosmetic("screen updating", lambda: setattr(book.app, "screen_updating", True))
         io.status(None)
