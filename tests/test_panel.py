@@ -140,3 +140,28 @@ def test_a_system_with_other_than_two_dimensions_gets_levels_but_no_type(example
     three = indicator_table.assign(dimension=["A"] * 4 + ["B"] * 5 + ["C"] * 4)
     r = run_panel(example_panel, three, columns=PANEL_COLUMNS)
     assert set(r.types.dimension) == {"A", "B", "C"} and (r.types.type_en == "").all()
+
+
+def test_score_means_and_mean_weights(example_panel, indicator_table, pooled):
+    means = pooled.score_means("composite")
+    cube = pooled.numbers.composite                       # units x years
+    np.testing.assert_allclose(means.by_unit.to_numpy(), cube.mean(axis=1), atol=1e-15)
+    np.testing.assert_allclose(means.by_year.to_numpy(), cube.mean(axis=0), atol=1e-15)
+    assert means.overall == pytest.approx(cube.mean(), abs=1e-15)
+    regions = np.array(pooled.panel.regions)
+    for region in set(regions):
+        np.testing.assert_allclose(means.by_region_year[region].to_numpy(),
+                                   cube[regions == region].mean(axis=0), atol=1e-15)
+    per_year = run_panel(example_panel, indicator_table, Settings(weighting="per_year"),
+                         columns=PANEL_COLUMNS)
+    expected = per_year.numbers.weights.mean(axis=0)       # years x indicators -> indicators
+    np.testing.assert_allclose(per_year.mean_weights()["weight"].to_numpy(), expected, atol=1e-15)
+    pd.testing.assert_frame_equal(pooled.mean_weights(), pooled.weights)
+
+
+def test_band_cutoffs_lie_between_the_bands():
+    from trade_resilience_xl.engine import band_cutoffs, classify
+    c = classify(np.array([[9.0], [8.0], [7.0], [6.0], [5.0], [4.0]]))
+    assert c.level[:, 0].tolist() == ["high", "high", "medium", "medium", "low", "low"]
+    assert c.cutoffs == [(7.5, 5.5)]
+    assert band_cutoffs([1.0, 2.0], ["high", "high"]) == (None, None)

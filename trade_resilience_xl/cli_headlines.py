@@ -63,20 +63,20 @@ def weights_lines(result) -> list[str]:
 
 
 def ranking_lines(result, n: int = 5) -> list[str]:
-    composite = result.scores[result.scores["index"] == "composite"]
-    years = sorted(composite["year"].unique())
-    means = (composite.groupby(["unit", "region"], sort=False)["score"].mean()
-             .sort_values(ascending=False, kind="stable").reset_index())
+    years = result.panel.years
+    region_of = dict(zip(result.panel.units, result.panel.regions))
+    by_unit = result.score_means("composite").by_unit.sort_values(ascending=False, kind="stable")
+    means = [(unit, region_of[unit], score) for unit, score in by_unit.items()]
     span = f"{years[0]}-{years[-1]}"
     lines = []
     for title, block, first_rank in (
             (f"Top {n} provinces, mean composite score {span} / 综合得分均值前{n}名",
-             means.head(n), 1),
-            (f"Bottom {n} provinces / 后{n}名", means.tail(n), len(means) - n + 1)):
+             means[:n], 1),
+            (f"Bottom {n} provinces / 后{n}名", means[-n:], len(means) - n + 1)):
         lines.append(title)
-        for rank, row in enumerate(block.itertuples(index=False), start=first_rank):
-            lines.append(f"  {rank:>2}. {pad(_province(row.unit), 26)} "
-                         f"{pad(_region(row.region), 14)} {row.score:.4f}")
+        for rank, (unit, region, score) in enumerate(block, start=first_rank):
+            lines.append(f"  {rank:>2}. {pad(_province(unit), 26)} "
+                         f"{pad(_region(region), 14)} {score:.4f}")
     return lines
 
 

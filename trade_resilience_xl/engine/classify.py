@@ -35,15 +35,29 @@ def type_names(reconstruction_level, resistance_level):
     return en, zh
 
 
+def band_cutoffs(scores, levels):
+    """Where the high|medium and medium|low lines lie on one dimension's scores: midpoints
+    between the adjacent bands' nearest scores (None where a band is empty)."""
+    scores, levels = np.asarray(scores, dtype=float), np.asarray(levels)
+
+    def between(upper, lower):
+        a, b = scores[levels == upper], scores[levels == lower]
+        return float(a.min() + b.max()) / 2 if len(a) and len(b) else None
+
+    return between("high", "medium"), between("medium", "low")
+
+
 @dataclass(frozen=True)
 class Classification:
     """Per unit and dimension: ``rank`` and ``level`` (n x D); with exactly two dimensions also the
-    type, named from the second dimension (reconstruction) and the first (resistance)."""
+    type, named from the second dimension (reconstruction) and the first (resistance);
+    ``cutoffs`` gives each dimension's score lines between the bands."""
 
     rank: np.ndarray
     level: np.ndarray
     type_en: list | None
     type_zh: list | None
+    cutoffs: list = None   # per dimension: (high|medium, medium|low) score lines
 
 
 def classify(scores, *, unit_labels=None) -> Classification:
@@ -62,8 +76,9 @@ def classify(scores, *, unit_labels=None) -> Classification:
     if arr.shape[0] < 3:
         raise InputError(f"classification needs at least 3 units; it has {arr.shape[0]}")
     ranks, levels = rank_levels(arr)
+    cutoffs = [band_cutoffs(arr[:, j], levels[:, j]) for j in range(arr.shape[1])]
     if arr.shape[1] != 2:
-        return Classification(ranks, levels, None, None)
+        return Classification(ranks, levels, None, None, cutoffs)
     names = {(a, b): type_names(b, a) for a in LEVELS for b in LEVELS}  # 9 names, built once
     pairs = [names[resist, recon] for resist, recon in levels.tolist()]
-    return Classification(ranks, levels, [en for en, _ in pairs], [zh for _, zh in pairs])
+    return Classification(ranks, levels, [en for en, _ in pairs], [zh for _, zh in pairs], cutoffs)

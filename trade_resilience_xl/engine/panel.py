@@ -145,6 +145,36 @@ class PanelResult:
         wide = sub.pivot(index="unit", columns="year", values="score")
         return wide.reindex(self.panel.units)
 
+    def score_means(self, index="composite") -> "ScoreMeans":
+        """Plain (unweighted) means of one index: per unit over years, per year over units,
+        per region and year, and overall (the mean rows and columns of the paper's Table 3)."""
+        wide = self.scores_wide(index)
+        regions = pd.Series(self.panel.regions, index=self.panel.units)
+        by_region = wide.groupby(regions.reindex(wide.index).to_numpy(), sort=False).mean()
+        return ScoreMeans(wide.mean(axis=1), wide.mean(axis=0), by_region.T,
+                          float(wide.to_numpy().mean()))
+
+    def mean_weights(self) -> pd.DataFrame:
+        """The weights table with one row per indicator: per-year weights (and their entropy
+        and divergence) averaged over the years; pooled weights as they are."""
+        if "year" not in self.weights.columns:
+            return self.weights.copy()
+        return self.weights.groupby("code", sort=False).agg(
+            indicator=("indicator", "first"), dimension=("dimension", "first"),
+            direction=("direction", "first"), entropy=("entropy", "mean"),
+            divergence=("divergence", "mean"), weight=("weight", "mean")).reset_index()
+
+
+@dataclass(frozen=True)
+class ScoreMeans:
+    """Means of one index: ``by_unit`` (Series over units), ``by_year`` (Series over years),
+    ``by_region_year`` (years x regions, regions in order of first appearance), ``overall``."""
+
+    by_unit: pd.Series
+    by_year: pd.Series
+    by_region_year: pd.DataFrame
+    overall: float
+
 
 def _decomposition_table(years, rows, groups, per_group):
     """Long year/component/group/value rows from (component, values by year) pairs."""

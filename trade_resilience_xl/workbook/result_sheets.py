@@ -68,10 +68,7 @@ def weights_sheet(result: PanelResult, inputs: Inputs) -> SheetContent:
           "指标权重：熵值法（对照原文表2）",
           f"Shift {s.shift:g}, weighting {s.weighting.replace('_', ' ')}. e = entropy, "
           f"d = 1 - e, w = d / sum(d). / 平移量{s.shift:g}；e为信息熵，d=1-e为差异系数，w=d/Σd。")
-    table = result.weights.groupby("code", sort=False).agg(
-        indicator=("indicator", "first"), dimension=("dimension", "first"),
-        direction=("direction", "first"), entropy=("entropy", "mean"),
-        divergence=("divergence", "mean"), weight=("weight", "mean")).reset_index()
+    table = result.mean_weights()
     paper = dict(zip(inputs.indicators["code"], inputs.indicators["paper_weight"]))
     header = ["Code / 代码", "Indicator / 指标", "Dimension / 维度", "Direction / 方向",
               f"{mean}Entropy e / 信息熵", f"{mean}Divergence d / 差异系数",
@@ -111,26 +108,25 @@ def weights_sheet(result: PanelResult, inputs: Inputs) -> SheetContent:
 # ---------------------------------------------------------------------------- Scores
 def _wide_block(result: PanelResult, index: str, top: int, title: str | None):
     """Province rows x year columns, region, a mean column, the mean row and region means."""
-    wide = result.scores_wide(index)
+    wide, means = result.scores_wide(index), result.score_means(index)
     years = [int(y) for y in wide.columns]
     regions = dict(zip(result.panel.units, result.panel.regions))
     header = ["Province / 省份", "Region / 地区"] + years + ["Mean / 均值"]
     rows = [[unit, region_label(regions[unit])] + list(wide.loc[unit])
-            + [wide.loc[unit].mean()] for unit in wide.index]
-    rows.append(["Mean / 均值", None] + list(wide.mean(axis=0)) + [wide.to_numpy().mean()])
+            + [means.by_unit[unit]] for unit in wide.index]
+    rows.append(["Mean / 均值", None] + list(means.by_year) + [means.overall])
     block = ([[title] + [None] * (len(header) - 1)] if title else []) + [header] + rows
     formats = {c: SCORE for c in range(2, len(header))}
     return Block(f"A{top}", _rows(block), formats, header_rows=2 if title else 1), wide
 
 
-def _means_by_year(wide: pd.DataFrame, result: PanelResult):
+def _means_by_year(result: PanelResult):
     """Year rows: overall mean and each region's mean (what the line chart plots)."""
-    regions = pd.Series(dict(zip(result.panel.units, result.panel.regions)))
+    means = result.score_means("composite")
     order = _region_order(set(result.panel.regions))
-    by_region = wide.groupby(regions.reindex(wide.index).to_numpy()).mean()
     header = ["Year / 年份", "All provinces / 全部省份"] + [region_label(g) for g in order]
-    rows = [[int(year), wide[year].mean()] + [by_region.loc[g, year] for g in order]
-            for year in wide.columns]
+    rows = [[int(year), means.by_year[year]] + [means.by_region_year.loc[year, g] for g in order]
+            for year in means.by_year.index]
     return header, rows
 
 
@@ -142,10 +138,10 @@ def scores_sheet(result: PanelResult, inputs: Inputs) -> SheetContent:
           "外贸韧性综合指数（对照原文表3）",
           f"{'TOPSIS closeness' if result.settings.score == 'topsis' else 'Weighted sum'} "
           "of all indicators; the last rows are means. / 全部指标的综合得分；末行为均值。")
-    block, wide = _wide_block(result, "composite", TABLE_ROW, None)
+    block, _ = _wide_block(result, "composite", TABLE_ROW, None)
     content.blocks.append(block)
     top = TABLE_ROW + len(block.rows) + GAP
-    header, rows = _means_by_year(wide, result)
+    header, rows = _means_by_year(result)
     content.blocks.append(Block(f"A{top}", _rows([["Mean index by year and region / "
                                                    "分地区历年均值"] + [None] * (len(header) - 1),
                                                   header] + rows),
@@ -175,14 +171,6 @@ def subindices_sheet(result: PanelResult, inputs: Inputs) -> SheetContent:
 # ---------------------------------------------------------------------------- Types
 def _level(level: str) -> str:
     return f"{level} / {LEVELS_ZH.get(level, '')}"
-
-
-def _cutoffs(scores: np.ndarray, levels: np.ndarray) -> tuple[float | None, float | None]:
-    """Midpoints between adjacent bands: where the high/medium and medium/low lines lie."""
-    def between(upper, lower):
-        a, b = scores[levels == upper], scores[levels == lower]
-        return (a.min() + b.max()) / 2 if len(a) and len(b) else None
-    return between("high", "medium"), between("medium", "low")
 
 
 def _type_order(names: tuple[str, str]) -> tuple[int, int]:
@@ -220,7 +208,7 @@ def types_sheet(result: PanelResult, inputs: Inputs) -> SheetContent:
     formats = {2 + 3 * j: SCORE for j in range(len(dims))}
     content.blocks.append(Block(f"A{TABLE_ROW}", _rows([header] + rows), formats))
     top = TABLE_ROW + 1 + len(rows) + GAP
-    cuts = [_cutoffs(result.numbers.basis[:, j], cls.level[:, j]) for j in range(len(dims))]
+    cuts = cls.cutoffs
     n, third = len(panel.units), len(panel.units) // 3
     cut_rows = [["Tercile cut-offs / 三等分界值", None, None, None],
                 ["Dimension / 维度", "High | medium / 高|中", "Medium | low / 中|低",
