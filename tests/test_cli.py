@@ -315,7 +315,7 @@ def test_template_without_pyopenvba(tmp_path, capsys, monkeypatch):
                         lambda name, *a: None if name == "pyopenvba" else real(name, *a))
     assert cli.main(["template", str(tmp_path / "t.xlsm")]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "trade-resilience-xl[build]" in err
+    assert err.count("\n") == 1 and "pip install -e '.[build]'" in err
     assert not (tmp_path / "t.xlsm").exists()
 
 

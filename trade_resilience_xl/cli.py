@@ -233,8 +233,8 @@ def cmd_template(args) -> int:
     if path.suffix.lower() not in (".xlsm", ".xlsx"):
         raise CommandError(f"{path}: use a .xlsm name (or .xlsx for a copy without macros)")
     if macros and importlib.util.find_spec("pyopenvba") is None:
-        raise CommandError("the macro template needs pyOpenVBA: "
-                           "pip install 'trade-resilience-xl[build]'")
+        raise CommandError("the macro template needs pyOpenVBA, the [build] extra: "
+                           "pip install -e '.[build]' in a clone, or pip install pyopenvba==6.5.0")
     file_safety.check_writable(path)
     build_workbook(path, macro_enabled=macros)
     print(f"Wrote {path}" + ("" if macros else " (no macros: .xlsx)"))
