@@ -262,3 +262,13 @@ def test_headers_found_wherever_they_stand(template, tmp_path, engine_result):
     wide = engine_result.scores_wide()
     assert rows[0][2:14] == pytest.approx(list(wide.iloc[0]), rel=1e-12)
     assert not np.isnan(rows[0][2])
+
+
+def test_resilience_type_formula_agrees_with_the_types_sheet(refreshed):
+    """The worksheet function and the refresh are two fronts over one engine."""
+    from trade_resilience_xl import udfs
+    rows = values(refreshed, "Types")
+    header = find_row(rows, "Province / 省份")
+    body = [r for r in rows[header + 1:header + 32]]
+    resistance, reconstruction = [r[2] for r in body], [r[5] for r in body]
+    assert [c[0] for c in udfs.RESILIENCE_TYPE(resistance, reconstruction, "zh")] == [r[9] for r in body]
