@@ -1,8 +1,9 @@
 """``WorkbookIO`` over a workbook file, with openpyxl (command line, tests, no Excel).
 
-Reading uses a second, ``data_only`` load, so a formula cell gives the value Excel last
-calculated (a formula never calculated, e.g. in a file only openpyxl wrote, reads as its
-``=...`` text, which the input check reports). Writing goes to the normal load and is
+Reading takes the cells of the normal load; only a sheet holding formulas is read from a
+second, ``data_only`` load, so a formula cell gives the value Excel last calculated (a
+formula never calculated, e.g. in a file only openpyxl wrote, reads as its ``=...`` text,
+which the input check reports). Writing goes to the normal load and is
 saved only by ``save()``: in memory until then, so a refresh that stops on bad data
 leaves the file untouched. ``save()`` is atomic (temp file in the same folder, then
 ``os.replace``), keeps the VBA project byte-identical (``keep_vba``) and the ribbon
@@ -40,6 +41,13 @@ MARKER_COLOURS = ("1F4E79", "C00000", "70AD47", "ED7D31", "7030A0", "00B0F0", "F
 LINE_COLOURS = ("595959", "A6A6A6", "595959", "A6A6A6")
 
 
+def _is_formula(value) -> bool:
+    """A formula as the writable load gives it: "=..." text or an (array) formula object."""
+    if isinstance(value, str):
+        return value.startswith("=")
+    return value is not None and not isinstance(value, (int, float, bool)) and hasattr(value, "text")
+
+
 class OpenpyxlBook:
     """A workbook file opened for a refresh; nothing reaches the disk before ``save()``."""
 
@@ -47,7 +55,7 @@ class OpenpyxlBook:
         self.path = Path(path)
         keep_vba = self.path.suffix.lower() in MACRO_SUFFIXES
         self.book = openpyxl.load_workbook(self.path, keep_vba=keep_vba)
-        self._values = openpyxl.load_workbook(self.path, data_only=True, read_only=True)
+        self._values = None      # the data_only load, made only when a sheet has formulas
         self._on_status = on_status
 
     # ------------------------------------------------------------------ reading
@@ -55,8 +63,16 @@ class OpenpyxlBook:
         return list(self.book.sheetnames)
 
     def read_values(self, sheet: str) -> list[list]:
-        values = [list(row) for row in self._values[sheet].iter_rows(values_only=True)]
         formulas = self.book[sheet]
+        plain = [list(row) for row in formulas.iter_rows(values_only=True)]
+        if not any(_is_formula(v) for row in plain for v in row):
+            # No formulas: the values are the cells themselves, so the second (data_only)
+            # load, a third of a large refresh's time, is not needed.
+            width = max((len(r) for r in plain), default=0)
+            return [row + [None] * (width - len(row)) for row in plain]
+        if self._values is None:
+            self._values = openpyxl.load_workbook(self.path, data_only=True, read_only=True)
+        values = [list(row) for row in self._values[sheet].iter_rows(values_only=True)]
         width = max((len(r) for r in values), default=0)
         for r, row in enumerate(values):
             row.extend([None] * (width - len(row)))
@@ -137,7 +153,8 @@ class OpenpyxlBook:
         return target
 
     def close(self) -> None:
-        self._values.close()
+        if self._values is not None:
+            self._values.close()
 
 
 # ---------------------------------------------------------------------- charts
