@@ -165,18 +165,22 @@ def _float_array(flat: list, kind: str, arg: str, shape) -> np.ndarray:
     return np.array([_as_float(v) for v in flat], dtype=float).reshape(shape)
 
 
-def number_block(value, arg: str, columns: int | None = None) -> np.ndarray:
-    """An n x m float matrix, rows = observations. A one-dimensional range is one column,
-    unless ``columns`` (the count of the per-column argument) says it is one row."""
+def _number_matrix(value, arg: str, columns: int | None = None) -> tuple[np.ndarray, str]:
+    """An n x m float matrix and the range's kind. A one-dimensional range is one column,
+    unless ``columns`` (the count of a per-column argument) says it is one row."""
     kind, values = cells(value, arg)
     if kind == "block":
         n, m = len(values), len(values[0])
-        arr = _float_array(list(itertools.chain.from_iterable(values)), kind, arg, (n, m))
-    else:
-        flat = [values] if kind == "cell" else values
-        one_row = columns is not None and columns == len(flat) and columns > 1
-        shape = (1, len(flat)) if one_row else (len(flat), 1)
-        arr = _float_array(flat, "block" if one_row else kind, arg, shape)
+        return _float_array(list(itertools.chain.from_iterable(values)), kind, arg, (n, m)), kind
+    flat = [values] if kind == "cell" else values
+    one_row = columns is not None and columns == len(flat) and columns > 1
+    shape = (1, len(flat)) if one_row else (len(flat), 1)
+    return _float_array(flat, "block" if one_row else kind, arg, shape), kind
+
+
+def number_block(value, arg: str, columns: int | None = None) -> np.ndarray:
+    """Indicator values, rows = observations (see ``_number_matrix``); at least 2 rows."""
+    arr, _ = _number_matrix(value, arg, columns)
     if arr.shape[0] < 2:
         raise ArgError(f"{arg} has 1 row; at least 2 rows (observations) expected")
     return arr
@@ -190,13 +194,7 @@ def number_vector(value, arg: str) -> np.ndarray:
 
 def number_table(value, arg: str) -> tuple[np.ndarray, str]:
     """Values per unit (rows) and column (year): an n x k matrix and the range's kind."""
-    kind, values = cells(value, arg)
-    if kind == "block":
-        n, k = len(values), len(values[0])
-        arr = _float_array(list(itertools.chain.from_iterable(values)), kind, arg, (n, k))
-    else:
-        flat = [values] if kind == "cell" else values
-        arr = _float_array(flat, kind, arg, (len(flat), 1))
+    arr, kind = _number_matrix(value, arg)
     if arr.shape[0] < 2:
         raise ArgError(f"{arg} has 1 row; at least 2 rows (units) expected")
     return arr, kind
