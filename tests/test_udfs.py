@@ -6,9 +6,6 @@ import datetime as dt
 import inspect
 import math
 import re
-import subprocess
-import sys
-import time
 
 import numpy as np
 import pytest
@@ -419,27 +416,3 @@ def test_generated_vba_module_has_every_function_with_optional_arguments():
     # olevba flags quoted all-alphanumeric strings of length 4k that are not hex as Base64.
     for text in re.findall(r'"([^"]*)"', source):
         assert not (text.isalnum() and len(text) % 4 == 0 and not re.fullmatch(r"[0-9A-Fa-f]+", text)), text
-
-
-# ----------------------------------------------------------------------- cost
-
-def test_entropy_weights_372_by_13_costs_under_a_millisecond(panel, signs):
-    rng = np.random.default_rng(1)
-    data = (rng.random((372, 13)) * 1000).tolist()
-    directions = symbols(signs)
-    timings = []
-    for _ in range(300):
-        start = time.perf_counter()
-        udfs.ENTROPY_WEIGHTS(data, directions, 1.0)
-        timings.append(time.perf_counter() - start)
-    assert np.median(timings) < 1e-3, f"median {np.median(timings) * 1e3:.2f} ms"
-
-
-def test_import_adds_little_to_xlwings():
-    """xlwings itself takes 0.3-0.8 s to import (pandas, and matplotlib when installed); the
-    UDF server has it loaded before it imports this module, so the cost that counts is ours."""
-    code = ("import time, xlwings; t = time.perf_counter(); import trade_resilience_xl.udfs; "
-            "print(time.perf_counter() - t)")
-    seconds = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                   check=True).stdout)
-    assert seconds < 0.5
