@@ -77,7 +77,7 @@ def out(values, squeeze):
     if arr.ndim == 2:
         arr = arr.T
     if squeeze:
-        arr = arr[0] if arr.ndim == 2 else arr[0]
+        arr = arr[0]
         return float(arr) if np.ndim(arr) == 0 else arr
     return arr
 

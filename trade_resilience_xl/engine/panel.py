@@ -96,9 +96,7 @@ def compute_panel(panel: PanelArrays, settings: Settings) -> PanelNumbers:
                              f"({panel.years[0]}-{panel.years[-1]})", field="classification_basis")
         basis = stacked[:, panel.years.index(basis_rule)]
     classification = classify(basis, unit_labels=panel.units)
-    alpha = check_alpha(s.theil_measure)
-    if s.paper_formula and alpha != 1.0:
-        raise InputError("the paper's formula exists for Theil T only", field="theil_measure")
+    alpha = check_alpha(s.theil_measure)      # settings.checked() has vetted it
     # Validated once for both decompositions (Theil L's x > 0 is the stricter rule).
     grouped = grouped_values(composite, panel.regions, panel.population, positive=alpha <= 0.0,
                              measure_name=measure_name(alpha), unit_labels=panel.units,

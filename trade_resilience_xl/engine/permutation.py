@@ -72,10 +72,11 @@ def between_permutation_test(x, groups, weights=None, permutations=999, *, measu
     # Shuffling units across fixed group slots moves a unit's value and population together;
     # with equal weights the groups' population shares cannot change, so only values move.
     equal = weights is None
-    stacked = gv.f * gv.x if equal else np.concatenate([gv.f * gv.x, gv.f], axis=1)
-    mean = (gv.f * gv.x).sum(axis=0)
+    fx = gv.f * gv.x
+    stacked = fx if equal else np.concatenate([fx, gv.f], axis=1)
+    mean = fx.sum(axis=0)
     v_fixed = gv.onehot @ gv.f
-    observed = between_from_sums(v_fixed, gv.onehot @ (gv.f * gv.x), mean, alpha)
+    observed = between_from_sums(v_fixed, gv.onehot @ fx, mean, alpha)
     order = permutation_indices(n, permutations, seed)
     n_groups = len(gv.labels)
     permuted = np.empty((permutations, k))

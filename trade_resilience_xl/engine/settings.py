@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .arrays import as_shift
+from .groups import check_alpha
 from .errors import InputError
 
 SCOPES = ("pooled", "per_year")
@@ -70,6 +71,13 @@ class Settings:
         theil_measure = self.theil_measure
         if isinstance(theil_measure, str):
             theil_measure = theil_measure.strip().upper()
+        try:
+            alpha = check_alpha(theil_measure)
+        except InputError as error:
+            error.field = "theil_measure"
+            raise
+        if self.paper_formula and alpha != 1.0:
+            raise InputError("the paper's formula exists for Theil T only", field="theil_measure")
         return replace(self, shift=as_shift(self.shift),
                        normalization=pick("normalization", SCOPES), weighting=pick("weighting", SCOPES),
                        ideal=pick("ideal", SCOPES), score=pick("score", SCORES),
