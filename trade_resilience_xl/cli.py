@@ -17,8 +17,9 @@ import sys
 import threading
 from pathlib import Path
 
+from trade_resilience_xl.excel_setup import TEMPLATE_NAME  # stdlib only: keeps start-up light
+
 DEMO_NAME = "trade_resilience_demo.xlsx"
-TEMPLATE_NAME = "workbook_template.xlsm"
 BIG_FILE_BYTES = 5 * 1024 ** 2    # above this, say that reading/saving may take a while
 PROGRESS_DELAY_SECONDS = 1.0      # quiet for quick runs; see Progress
 EXIT_OK, EXIT_PROBLEM = 0, 1

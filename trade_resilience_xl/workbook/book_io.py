@@ -13,6 +13,14 @@ from typing import Protocol
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
 
+def rectangular(rows) -> list[list]:
+    """Rows padded with None to one width: list positions are cell positions, and a live
+    Excel range takes only rectangles."""
+    rows = [list(r) for r in rows]
+    width = max((len(r) for r in rows), default=0)
+    return [r + [None] * (width - len(r)) for r in rows]
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something in the input sheets that stops the refresh, located as sheet + cell.

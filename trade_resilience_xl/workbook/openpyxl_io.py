@@ -28,7 +28,7 @@ from openpyxl.utils.cell import range_boundaries
 from defusedxml import ElementTree as SafeET
 
 from trade_resilience_xl.workbook import builder, ooxml
-from trade_resilience_xl.workbook.book_io import ChartSpec
+from trade_resilience_xl.workbook.book_io import ChartSpec, rectangular
 from trade_resilience_xl.workbook.styles import (CENTER, HEADER_FILL, HEADER_FONT, NOTE_FONT,
                                                  TITLE_FONT, WARNING_FONT,
                                                  landscape_fit_width)
@@ -64,18 +64,15 @@ class OpenpyxlBook:
 
     def read_values(self, sheet: str) -> list[list]:
         formulas = self.book[sheet]
-        plain = [list(row) for row in formulas.iter_rows(values_only=True)]
+        plain = rectangular(formulas.iter_rows(values_only=True))
         if not any(_is_formula(v) for row in plain for v in row):
             # No formulas: the values are the cells themselves, so the second (data_only)
             # load, a third of a large refresh's time, is not needed.
-            width = max((len(r) for r in plain), default=0)
-            return [row + [None] * (width - len(row)) for row in plain]
+            return plain
         if self._values is None:
             self._values = openpyxl.load_workbook(self.path, data_only=True, read_only=True)
-        values = [list(row) for row in self._values[sheet].iter_rows(values_only=True)]
-        width = max((len(r) for r in values), default=0)
+        values = rectangular(self._values[sheet].iter_rows(values_only=True))
         for r, row in enumerate(values):
-            row.extend([None] * (width - len(row)))
             for c, value in enumerate(row):
                 if value is None:
                     raw = formulas.cell(row=r + 1, column=c + 1).value

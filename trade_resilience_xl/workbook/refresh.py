@@ -15,14 +15,12 @@ from importlib import metadata
 
 from trade_resilience_xl.engine import InputError, run_panel
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.book_io import ChartSpec, Problem, SheetContent, WorkbookIO
+from trade_resilience_xl.workbook.book_io import (ChartSpec, Problem, SheetContent, WorkbookIO,
+                                                  rectangular)
 from trade_resilience_xl.workbook.read_inputs import InputProblems, Inputs, locate, read_inputs
 from trade_resilience_xl.workbook.result_sheets import all_sheets
 
 __all__ = ["refresh", "check", "clear", "RefreshReport", "Problem", "ChartSpec", "WorkbookIO"]
-
-COLUMNS = {"unit": "unit", "region": "region", "year": "year", "population": "population"}
-
 
 @dataclass
 class RefreshReport:
@@ -71,7 +69,7 @@ def _run(inputs: Inputs, progress, *, inference: bool = True):
     try:
         return run_panel(inputs.data, inputs.indicators[["code", "indicator", "dimension",
                                                          "direction"]],
-                         settings, columns=COLUMNS, progress=progress)
+                         settings, progress=progress)
     except InputError as error:
         raise InputProblems([locate(error, inputs)]) from error
 
@@ -95,16 +93,10 @@ def _prepare(book: WorkbookIO, say: Callable[[str], None], now: _dt.datetime | N
     return inputs, result, all_sheets(result, inputs, package_version(), stamp)
 
 
-def _rectangular(rows: list[list]) -> list[list]:
-    """Rows padded to one width: a live Excel range takes only rectangles."""
-    width = max((len(r) for r in rows), default=0)
-    return [list(r) + [None] * (width - len(r)) for r in rows]
-
-
 def _write(book: WorkbookIO, name: str, content: SheetContent) -> None:
     book.clear_sheet(name)
     for block in content.blocks:
-        book.write_table(name, block.top_left, _rectangular(block.rows),
+        book.write_table(name, block.top_left, rectangular(block.rows),
                          block.number_formats, block.header_rows)
     book.set_column_widths(name, content.widths)
     for spec in content.charts:
