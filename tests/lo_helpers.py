@@ -10,6 +10,8 @@ Usage from tests::
     with LibreOffice(tmp_dir) as office:
         results = office.call_basic(xlsm_path, ["Module1.Sentinel"])
         # {"Module1.Sentinel": {"value": ..., "error": None}}
+        cells = office.calculated_cells(xlsx_path, "Sheet1", "B1:B9")
+        # [{"address": "B1", "value": 1.0, "string": "TRUE", "error": 0}, ...]
 """
 from __future__ import annotations
 
@@ -71,10 +73,18 @@ class LibreOffice:
 
     def call_basic(self, workbook: Path, scripts: list[str], timeout: float = 120) -> dict:
         """Open ``workbook`` with macros enabled, call each ``Module.Function`` (no args)."""
-        completed = subprocess.run(
-            [SYSTEM_PYTHON, __file__, self.pipe_name, str(Path(workbook).resolve()), *scripts],
-            capture_output=True, text=True, timeout=timeout, check=False,
-        )
+        return self._drive([str(Path(workbook).resolve()), *scripts], timeout)
+
+    def calculated_cells(self, workbook: Path, sheet: str, cell_range: str,
+                         timeout: float = 120) -> list[dict]:
+        """Open ``workbook``, recalculate everything, read each cell of ``cell_range``:
+        value, displayed string and LibreOffice's error code (0 = no error)."""
+        return self._drive(["--cells", str(Path(workbook).resolve()), sheet, cell_range],
+                           timeout)
+
+    def _drive(self, arguments: list[str], timeout: float):
+        completed = subprocess.run([SYSTEM_PYTHON, __file__, self.pipe_name, *arguments],
+                                   capture_output=True, text=True, timeout=timeout, check=False)
         if completed.returncode != 0:
             raise RuntimeError(f"UNO driver failed:\n{completed.stdout}\n{completed.stderr}")
         return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -121,9 +131,34 @@ def _property(name: str, value):
     return prop
 
 
-def _run_driver(argv: list[str]) -> dict:
+def _load(desktop, workbook: str):
     import uno
 
+    # MacroExecutionMode 4 = ALWAYS_EXECUTE_NO_WARN: load the VBA project and allow calls.
+    return desktop.loadComponentFromURL(
+        uno.systemPathToFileUrl(workbook), "_blank", 0,
+        (_property("Hidden", True), _property("MacroExecutionMode", 4)))
+
+
+def _calculated_cells(desktop, workbook: str, sheet: str, cell_range: str) -> list[dict]:
+    document = _load(desktop, workbook)
+    try:
+        document.calculateAll()
+        block = document.Sheets.getByName(sheet).getCellRangeByName(cell_range)
+        address = block.getRangeAddress()
+        cells = []
+        for row in range(address.EndRow - address.StartRow + 1):
+            for column in range(address.EndColumn - address.StartColumn + 1):
+                cell = block.getCellByPosition(column, row)
+                cells.append({"address": cell.AbsoluteName.rsplit(".", 1)[-1].replace("$", ""),
+                              "value": cell.getValue(), "string": cell.getString(),
+                              "error": cell.getError()})
+        return cells
+    finally:
+        document.close(True)
+
+
+def _run_driver(argv: list[str]):
     pipe_name = argv[0]
     context = _connect(pipe_name)
     desktop = context.ServiceManager.createInstanceWithContext(
@@ -134,11 +169,10 @@ def _run_driver(argv: list[str]) -> dict:
         except Exception:  # the bridge drops as soffice exits; that is success
             pass
         return {}
+    if argv[1] == "--cells":
+        return _calculated_cells(desktop, *argv[2:5])
     workbook, scripts = argv[1], argv[2:]
-    # MacroExecutionMode 4 = ALWAYS_EXECUTE_NO_WARN: load the VBA project and allow calls.
-    document = desktop.loadComponentFromURL(
-        uno.systemPathToFileUrl(workbook), "_blank", 0,
-        (_property("Hidden", True), _property("MacroExecutionMode", 4)))
+    document = _load(desktop, workbook)
     results: dict[str, dict] = {}
     try:
         provider = document.getScriptProvider()
