@@ -26,5 +26,3 @@ def indicator_table():
                          "dimension": [i.dimension for i in paper.INDICATORS],
                          "direction": [i.direction for i in paper.INDICATORS]})
 
-
-PANEL_COLUMNS = {"unit": "Province", "region": "Region", "year": "Year", "population": "Population"}

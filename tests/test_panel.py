@@ -5,11 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import PANEL_COLUMNS
 from trade_resilience_xl import paper
 from trade_resilience_xl.engine import (InputError, Settings, entropy_weights, run_panel, theil,
                                         topsis)
 
+#: The example panel's column names (the engine's defaults are lower-case keys).
+PANEL_COLUMNS = {"unit": "Province", "region": "Region", "year": "Year", "population": "Population"}
 
 @pytest.fixture(scope="module")
 def pooled(example_panel, indicator_table):

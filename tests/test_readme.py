@@ -1,6 +1,9 @@
 """README's Python examples run as written, and its quick start names real commands."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,10 +19,38 @@ def test_python_examples_run(block, capsys):
     assert capsys.readouterr().out.strip()
 
 
-def test_quick_start_is_two_commands_and_ci_runs_the_same_tests():
+def readme_test_command() -> str:
+    """The command README gives for the tests: the Quick start block's last command line,
+    after its last "&&" (how the project's pre-stop hook reads it too)."""
+    quick = README.split("## Quick start", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    lines = [line.strip() for line in quick.splitlines()
+             if line.strip() and not line.strip().startswith("#")]
+    return lines[-1].split("&&")[-1].strip()
+
+
+def test_quick_start_is_two_commands():
     quick = README.split("## Quick start", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
     lines = [line for line in quick.splitlines() if line.strip()]
     assert lines == ['pip install -e . && trade-resilience demo',
                      'pip install -e ".[test]" && pytest']
-    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
-    assert 'pip install -q -e ".[test]"' in ci and "python -m pytest" in ci
+
+
+def test_ci_runs_readmes_test_command_verbatim():
+    """CI must run what README tells users to run, so the two cannot drift apart."""
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'pip install -q -e ".[test]"' in ci
+    assert readme_test_command() in [line.strip() for line in ci.splitlines()]
+
+
+def test_plain_pytest_collects_every_test_module():
+    """README's `pytest` (the console script, not `python -m pytest`) does not put the
+    repository root on sys.path: a test importing `tests.<module>` stops collection there
+    while `python -m pytest` hides it. Collect the suite exactly that way."""
+    root = Path(__file__).resolve().parents[1]
+    command = readme_test_command().split()
+    script = Path(sys.executable).parent / command[0]
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    result = subprocess.run([str(script), *command[1:], "--collect-only", "-q",
+                             "-p", "no:cacheprovider", "tests"],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
