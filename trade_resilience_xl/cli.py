@@ -243,9 +243,12 @@ def cmd_template(args) -> int:
 
 
 def cmd_excel_setup(args) -> int:
-    from trade_resilience_xl.excel_setup import excel_setup
+    from trade_resilience_xl.excel_setup import SetupRefused, excel_setup
 
-    return excel_setup(dry_run=args.dry_run, force=args.force)
+    try:
+        return excel_setup(dry_run=args.dry_run, force=args.force)
+    except SetupRefused as refusal:
+        raise CommandError(str(refusal)) from None
 
 
 # ---------------------------------------------------------------------------- parser

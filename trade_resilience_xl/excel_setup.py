@@ -10,7 +10,11 @@ Three steps, planned first and printed, then run (Windows and macOS only):
    format xlwings' own ``config create`` writes). ``addin install`` writes that key only when
    the file does not exist yet, so an old interpreter would stay; the key is replaced here,
    other keys are kept and blank lines dropped (xlwings reads the file line by line and
-   blank lines have broken its COM server start, xlwings #1166).
+   blank lines have broken its COM server start, xlwings #1166). The file is read and written
+   as xlwings writes it (``open()`` in text mode with no encoding: the locale's code page,
+   on Windows the ANSI code page such as cp936 on Chinese Windows), which is also what the
+   add-in's VBA reads it with. An interpreter path that code page cannot hold is refused
+   before anything changes.
 3. Put the template workbook into the user's Documents folder (an existing file of that
    name is kept unless ``force``: it may hold the user's data).
 
@@ -18,6 +22,7 @@ Elsewhere (Linux) Excel does not exist: the plan is printed and nothing happens.
 """
 from __future__ import annotations
 
+import locale
 import os
 import shutil
 import subprocess
@@ -30,6 +35,12 @@ from typing import Callable
 TEMPLATE_NAME = "workbook_template.xlsm"
 SUPPORTED = {"win32": "WIN", "darwin": "MAC"}
 
+#: The encoding of xlwings' user config. xlwings 0.37.8 opens it with ``open(path, "r")``
+#: / ``open(path, "w")`` and no encoding (cli.update_user_config, cli.config_create,
+#: utils.read_user_config), i.e. Python's "locale" encoding; the add-in reads it with VBA
+#: ``Input #``, in the system's ANSI code page, which that is on Windows.
+XLWINGS_CONFIG_ENCODING = "locale"
+
 
 def current_platform() -> str:
     """``sys.platform``; a function so tests can pretend to be Windows or macOS."""
@@ -41,10 +52,21 @@ def run_command(argv: list[str]) -> None:
     subprocess.run(argv, check=True)
 
 
+class SetupRefused(Exception):
+    """A reason not to start (one line, worded for the user)."""
+
+
+def _nothing() -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Step:
     description: str
     action: Callable[[], None]
+    #: Raises SetupRefused when the step could not succeed; every step's check runs
+    #: before the first step does, so a refusal changes nothing.
+    check: Callable[[], None] = _nothing
 
 
 def user_config_file(platform: str, home: Path) -> Path:
@@ -70,19 +92,55 @@ def documents_folder(platform: str, home: Path) -> Path:
     return home / "Documents"
 
 
-def pin_interpreter(config_file: Path, key: str, interpreter: str) -> None:
-    """Set ``"key","interpreter"`` in an xlwings user config, keeping the other keys."""
+def encoding_name(encoding: str) -> str:
+    """The codec behind ``encoding`` ("locale" as ``open()`` resolves it)."""
+    return locale.getpreferredencoding(False) if encoding == "locale" else encoding
+
+
+def check_interpreter_fits(interpreter: str, encoding: str = XLWINGS_CONFIG_ENCODING) -> None:
+    """Refuse an interpreter path that xlwings' config (in ``encoding``) cannot hold."""
+    codec = encoding_name(encoding)
+    try:
+        interpreter.encode(codec)
+    except UnicodeEncodeError:
+        raise SetupRefused(
+            f"the Python path {interpreter} has characters that this system's code page "
+            f"({codec}) cannot hold, and the xlwings add-in reads its config in that code "
+            "page: make the virtual environment in a folder whose path it can hold "
+            "(e.g. C:\\venvs\\trade-resilience) and run excel-setup from there") from None
+
+
+def other_config_lines(config_file: Path, key: str,
+                       encoding: str = XLWINGS_CONFIG_ENCODING) -> list[str]:
+    """The lines of an xlwings user config that do not set ``key`` (blank lines dropped)."""
     lines = []
     if config_file.exists():
-        for line in config_file.read_text(encoding="utf-8").splitlines():
+        try:
+            text = config_file.read_text(encoding=encoding)
+        except UnicodeDecodeError:
+            raise SetupRefused(f"{config_file} is not in this system's code page "
+                               f"({encoding_name(encoding)}), in which xlwings and its add-in "
+                               "read it: correct or delete that file, then run excel-setup "
+                               "again") from None
+        for line in text.splitlines():
             if not line.strip():
                 continue
             first = line.split(",", 1)[0].strip().strip('"')
             if first.casefold() != key.casefold():   # xlwings matches keys case-insensitively
                 lines.append(line)
+    return lines
+
+
+def pin_interpreter(config_file: Path, key: str, interpreter: str,
+                    encoding: str = XLWINGS_CONFIG_ENCODING) -> None:
+    """Set ``"key","interpreter"`` in an xlwings user config, keeping the other keys; the
+    file is read and written in ``encoding``, as xlwings does (see XLWINGS_CONFIG_ENCODING)."""
+    check_interpreter_fits(interpreter, encoding)
+    lines = other_config_lines(config_file, key, encoding)
     lines.append(f'"{key}","{interpreter}"')
     config_file.parent.mkdir(parents=True, exist_ok=True)
-    config_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Text mode, as xlwings writes it: "\r\n" line ends on Windows.
+    config_file.write_text("\n".join(lines) + "\n", encoding=encoding)
 
 
 def place_template(destination: Path, force: bool) -> str:
@@ -105,7 +163,8 @@ def place_template(destination: Path, force: bool) -> str:
     return f"wrote {destination}"
 
 
-def plan(force: bool = False, interpreter: str | None = None) -> tuple[str, list[Step]]:
+def plan(force: bool = False, interpreter: str | None = None,
+         encoding: str = XLWINGS_CONFIG_ENCODING) -> tuple[str, list[Step]]:
     """The platform and the steps excel-setup takes there (empty list: unsupported)."""
     platform = current_platform()
     python = interpreter or sys.executable
@@ -118,11 +177,16 @@ def plan(force: bool = False, interpreter: str | None = None) -> tuple[str, list
     key = f"INTERPRETER_{SUPPORTED[platform_for_text]}"
     template = documents_folder(platform_for_text, home) / TEMPLATE_NAME
     command = [python, "-m", "xlwings.cli", "addin", "install"]
+
+    def check_config() -> None:
+        check_interpreter_fits(python, encoding)
+        other_config_lines(config_file, key, encoding)
+
     steps = [
         Step("install the xlwings add-in of this environment: " + " ".join(command),
              lambda: run_command(command)),
         Step(f'set "{key}","{python}" in {config_file}',
-             lambda: pin_interpreter(config_file, key, python)),
+             lambda: pin_interpreter(config_file, key, python, encoding), check_config),
         Step(f"copy the template workbook to {template}",
              lambda: print("  " + place_template(template, force))),
     ]
@@ -141,10 +205,16 @@ def warnings_for(interpreter: str) -> list[str]:
     return notes
 
 
-def excel_setup(dry_run: bool = False, force: bool = False, out=print) -> int:
-    """Print the plan, then run it on Windows/macOS unless ``dry_run``; return an exit code."""
-    platform, steps = plan(force=force)
+def excel_setup(dry_run: bool = False, force: bool = False, out=print,
+                interpreter: str | None = None,
+                encoding: str = XLWINGS_CONFIG_ENCODING) -> int:
+    """Print the plan, then run it on Windows/macOS unless ``dry_run``; return an exit code.
+    Raises SetupRefused (before changing anything) when a step could not succeed."""
+    platform, steps = plan(force=force, interpreter=interpreter, encoding=encoding)
     supported = platform in SUPPORTED
+    if supported:
+        for step in steps:
+            step.check()
     if not supported:
         out(f"Excel is not available on this platform ({platform}); nothing was changed.")
         out("On Windows or macOS, `trade-resilience excel-setup` would:")
