@@ -306,25 +306,6 @@ def test_quick_refresh_prints_no_progress(tmp_path, capsys, monkeypatch):
     assert capsys.readouterr().err == ""
 
 
-# ---------------------------------------------------------------------------- template
-def test_template_without_pyopenvba(tmp_path, capsys, monkeypatch):
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "pyopenvba" else real(name, *a))
-    assert cli.main(["template", str(tmp_path / "t.xlsm")]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "pip install -e '.[build]'" in err
-    assert not (tmp_path / "t.xlsm").exists()
-
-
-def test_template_builds(tmp_path, capsys):
-    code = cli.main(["template", str(tmp_path / "t.xlsm")])
-    assert code == 0, capsys.readouterr().err
-    assert "xl/vbaProject.bin" in __import__("zipfile").ZipFile(tmp_path / "t.xlsm").namelist()
-
-
 # ---------------------------------------------------------------------------- excel-setup
 @pytest.fixture
 def fake_home(tmp_path, monkeypatch):

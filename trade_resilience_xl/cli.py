@@ -226,17 +226,31 @@ def cmd_clear(args) -> int:
 
 
 def cmd_template(args) -> int:
+    from trade_resilience_xl.atomic import replacing
+    from trade_resilience_xl.excel_setup import committed_template
     from trade_resilience_xl.workbook import file_safety
-    from trade_resilience_xl.workbook.builder import build_workbook
 
     path = Path(args.path or TEMPLATE_NAME)
     macros = path.suffix.lower() == ".xlsm"
     if path.suffix.lower() not in (".xlsm", ".xlsx"):
         raise CommandError(f"{path}: use a .xlsm name (or .xlsx for a copy without macros)")
-    if macros and importlib.util.find_spec("pyopenvba") is None:
-        raise CommandError("the macro template needs pyOpenVBA, the [build] extra: "
+    # The committed file is the template (its VBA project is xlwings' generated module);
+    # building needs pyOpenVBA and is only for developers who changed the builder.
+    source = committed_template() if macros and not args.rebuild else None
+    if source is not None and path.resolve() == source:
+        print(f"{path} is the committed template already (--rebuild builds it anew)")
+        return EXIT_OK
+    if source is None and macros and importlib.util.find_spec("pyopenvba") is None:
+        raise CommandError("building the macro template needs pyOpenVBA, the [build] extra: "
                            "pip install -e '.[build]' in a clone, or pip install pyopenvba==6.5.0")
     file_safety.check_writable(path)
+    if source is not None:
+        with replacing(path) as copy:
+            copy.write(source.read_bytes())
+        print(f"Wrote {path} (a copy of the committed template)")
+        return EXIT_OK
+    from trade_resilience_xl.workbook.builder import build_workbook
+
     build_workbook(path, macro_enabled=macros)
     print(f"Wrote {path}" + ("" if macros else " (no macros: .xlsx)"))
     return EXIT_OK
@@ -283,9 +297,19 @@ def build_parser() -> argparse.ArgumentParser:
     clear.add_argument("workbook", metavar="WORKBOOK")
     clear.set_defaults(run=cmd_clear)
 
-    template = commands.add_parser("template", help="build the empty macro-enabled template")
+    template = commands.add_parser(
+        "template", help="write the macro-enabled workbook template: the paper's 13 "
+        "indicators (errata applied), Data rows for its 31 provinces x 2010-2021 with the "
+        "indicator cells blank, default settings, the paper's published values for comparison",
+        description="Copies the committed workbook_template.xlsm (a .xlsx name builds a copy "
+        "without macros). It is not empty: the Indicators sheet holds the paper's 13-indicator "
+        "system with its errata corrected, Data one row per province and year (31 provinces x "
+        "2010-2021, indicator cells blank), Paper the published tables for comparison.")
     template.add_argument("path", nargs="?", metavar="PATH",
                           help=f"where to write it (default {TEMPLATE_NAME})")
+    template.add_argument("--rebuild", action="store_true",
+                          help="build it anew from the code instead of copying the committed "
+                          "file (needs pyOpenVBA, the [build] extra)")
     template.set_defaults(run=cmd_template)
 
     setup = commands.add_parser("excel-setup", help="Windows/macOS: install the xlwings "

@@ -28,7 +28,6 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Callable
 
@@ -143,19 +142,28 @@ def pin_interpreter(config_file: Path, key: str, interpreter: str,
     config_file.write_text("\n".join(lines) + "\n", encoding=encoding)
 
 
+def committed_template() -> Path | None:
+    """The template file this installation carries, or None.
+
+    Its one source is workbook_template.xlsm at the repository root. An editable install
+    (a clone) reads it there; a wheel carries a copy as package data (setup.py copies it
+    at build time), since a wheel cannot reach the repository.
+    """
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "data" / TEMPLATE_NAME, package.parent / TEMPLATE_NAME):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def place_template(destination: Path, force: bool) -> str:
     """Copy the shipped or committed template to ``destination`` (build it when there is none)."""
     if destination.exists() and not force:
         return f"kept the existing {destination} (use --force to replace it)"
     destination.parent.mkdir(parents=True, exist_ok=True)
-    shipped = resources.files("trade_resilience_xl") / "data" / TEMPLATE_NAME
-    # A clone (editable install) has the committed template at the repository root.
-    committed = Path(__file__).resolve().parents[1] / TEMPLATE_NAME
-    if shipped.is_file():
-        with resources.as_file(shipped) as source:
-            shutil.copyfile(source, destination)
-    elif committed.is_file():
-        shutil.copyfile(committed, destination)
+    source = committed_template()
+    if source is not None:
+        shutil.copyfile(source, destination)
     else:
         from trade_resilience_xl.workbook.builder import build_workbook
 
