@@ -122,8 +122,8 @@ def parseable_by_pyopenvba(source: str) -> str:
 
 # ------------------------------------------------------------------ generated source ---
 
-def test_udfs_source_is_xlwings_generator_output(demo_udf_module):
-    source = vba.xlwings_udfs_source(demo_udf_module)
+def test_generator_source_is_xlwings_generator_output(demo_udf_module):
+    source = vba.xlwings_generator_source(demo_udf_module)
     assert source.startswith(vba.XLWINGS_UDFS_HEADER.replace("\n", "\r\n"))
     assert EXPECTED_DEMO_SUM.format(mod=demo_udf_module) in source
     # dir() order, *args -> ParamArray, plain functions skipped, no #1574 wizard guard.
@@ -131,6 +131,42 @@ def test_udfs_source_is_xlwings_generator_output(demo_udf_module):
     assert "Function tr_demo_first(first, ParamArray rest())" in source
     assert "not_a_udf" not in source and "CommandBars" not in source
     assert "\n" not in source.replace("\r\n", "")
+
+
+def test_udfs_source_is_the_generator_output_plus_insert_function_attributes(demo_udf_module):
+    """The one step on top of xlwings' output: two attribute lines right after each
+    Function line (Excel's stored form of MacroOptions' Description and Category)."""
+    generated = vba.xlwings_generator_source(demo_udf_module).split("\r\n")
+    shipped = vba.xlwings_udfs_source(demo_udf_module).split("\r\n")
+    expected = []
+    for line in generated:
+        expected.append(line)
+        if line.startswith("Function TR_DEMO_SUM("):
+            expected += ['Attribute TR_DEMO_SUM.VB_Description = "Sum of values times scale."',
+                         'Attribute TR_DEMO_SUM.VB_ProcData.VB_Invoke_Func = " \\n14"']
+        elif line.startswith("Function tr_demo_first("):
+            expected += ['Attribute tr_demo_first.VB_Description = "First argument."',
+                         'Attribute tr_demo_first.VB_ProcData.VB_Invoke_Func = " \\n14"']
+    assert shipped == expected
+
+
+def test_every_shipped_function_has_its_description():
+    import trade_resilience_xl.udfs as udfs
+
+    source = vba.xlwings_udfs_source()
+    functions = re.findall(r"(?m)^Function (\w+)\(", source)
+    assert len(functions) == 9
+    for name in functions:
+        description = inspect.getdoc(getattr(udfs, name))
+        assert (f'Function {name}(' in source and
+                f'\r\nAttribute {name}.VB_Description = "{description}"\r\n'
+                f'Attribute {name}.VB_ProcData.VB_Invoke_Func = " \\n14"\r\n' in source), name
+
+
+@pytest.mark.parametrize("description", ['say "hi"', "a\\b", "two\nlines", "x" * 256])
+def test_descriptions_excel_would_escape_or_cut_are_refused(description):
+    with pytest.raises(ValueError, match="F: its Insert Function description"):
+        vba.with_insert_function_attributes("Function F(x)\nEnd Function", {"F": description})
 
 
 def test_xlwings_header_lines_match_import_udfs():
@@ -315,11 +351,14 @@ def _workbook_with(tmp_path: Path, modules: dict[str, str]) -> Path:
     return path
 
 
-def test_libreoffice_compiles_our_modules(office, tmp_path, demo_udf_module):
+@pytest.mark.parametrize("udf_module", ["demo", "trade_resilience_xl.udfs"])
+def test_libreoffice_compiles_our_modules(office, tmp_path, demo_udf_module, udf_module):
     """Both shipped modules compile in LibreOffice's VBA mode: #Const/#If, late-bound
-    XLPy.CallUDF and the unknown IRibbonControl type are accepted at compile time."""
+    XLPy.CallUDF, the unknown IRibbonControl type and the procedure attributes (Insert
+    Function descriptions) are accepted at compile time."""
+    udf_module = demo_udf_module if udf_module == "demo" else udf_module
     modules = {name: source + _sentinel(name)
-               for name, source in vba.standard_modules(demo_udf_module).items()}
+               for name, source in vba.standard_modules(udf_module).items()}
     results = office.call_basic(_workbook_with(tmp_path, modules),
                                 [f"{name}.TR_Sentinel_{name}" for name in modules])
     for name in modules:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import io
+import re
 import struct
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from .ribbon import BUTTONS, CALLBACK_MODULE, add_ribbon, ribbon_xml
 
 __all__ = [
     "install_vba_and_ribbon", "write_vba_project", "standard_modules", "xlwings_udfs_source",
+    "xlwings_generator_source", "with_insert_function_attributes",
     "ribbon_callbacks_source", "ribbon_xml", "build_vba_project_bin", "UDF_MODULE_NAME",
     "EXPECTED_OLEVBA_FINDINGS", "olevba_findings",
 ]
@@ -167,15 +169,70 @@ def _stored_form(source: str) -> str:
     return source.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
-def xlwings_udfs_source(udf_module: str = "trade_resilience_xl.udfs") -> str:
-    """The ``xlwings_udfs`` module as xlwings 0.37.8's "Import Functions" writes it for
-    ``udf_module``: import_udfs' header, then xlwings' own generate_vba_wrapper output."""
+def _generated(udf_module: str) -> tuple[str, dict[str, str]]:
+    """import_udfs' header plus xlwings' own generate_vba_wrapper output for ``udf_module``,
+    and each function's Insert Function description as import_udfs takes it (the
+    docstring, xlret["doc"])."""
     udfs = _windows_udfs_module()
     module = _module_with_windows_decorators(udf_module)
     buffer = io.StringIO()
     buffer.write(XLWINGS_UDFS_HEADER)
     udfs.generate_vba_wrapper(udf_module, module, buffer, _WorkbookSeenByGenerator())
-    return _stored_form(buffer.getvalue())
+    descriptions = {value.__xlfunc__["name"]: value.__xlfunc__["ret"]["doc"]
+                    for value in vars(module).values() if hasattr(value, "__xlfunc__")}
+    return buffer.getvalue(), descriptions
+
+
+def xlwings_generator_source(udf_module: str = "trade_resilience_xl.udfs") -> str:
+    """The ``xlwings_udfs`` module exactly as xlwings 0.37.8's "Import Functions" imports it
+    for ``udf_module``: import_udfs' header, then generate_vba_wrapper's output."""
+    return _stored_form(_generated(udf_module)[0])
+
+
+#: Excel's function category "User Defined", by number. Of Application.MacroOptions'
+#: Category only the built-in numbers persist in a module (xlwings' own "xlwings" category
+#: is a name, which no exported module shows a stored form for).
+USER_DEFINED_CATEGORY = 14
+
+
+def with_insert_function_attributes(source: str, descriptions: Mapping[str, str]) -> str:
+    """``source`` with each described function's Insert Function text stored the way Excel
+    stores what Application.MacroOptions sets (xlwings' Import Functions calls it; the
+    pre-generated module cannot): procedure attributes right after the ``Function`` line,
+
+        Attribute NAME.VB_Description = "<description>"
+        Attribute NAME.VB_ProcData.VB_Invoke_Func = " \\n14"
+
+    (in the second, the shortcut key, here a space for none, then a literal backslash-n
+    and the category number). Form checked against modules exported from real workbooks,
+    e.g. stikpet/stikpetE measures/meas_mean.bas and other/thumb_cohen_g.bas (UDFs in
+    category 14); other exported modules show categories 7 (Text) and 15 the same way.
+    Excel escapes special characters inside the quotes (a line break shows as \\r\\n), so
+    a description with a quote, a backslash or a control character is refused rather than
+    written in a guessed escape; Excel's limit of 255 characters is refused, not cut.
+    """
+    for name, text in descriptions.items():
+        if len(text) > 255 or any(ch in '"\\' or ord(ch) < 0x20 for ch in text):
+            raise ValueError(f"{name}: its Insert Function description must be at most 255 "
+                             "characters without quotes, backslashes or line breaks")
+    lines = source.split("\n")
+    out = []
+    for line in lines:
+        out.append(line)
+        match = re.match(r"(?:Public )?Function (\w+)\(", line)
+        if match and match.group(1) in descriptions:
+            name = match.group(1)
+            out.append(f'Attribute {name}.VB_Description = "{descriptions[name]}"')
+            out.append(f'Attribute {name}.VB_ProcData.VB_Invoke_Func = " \\n{USER_DEFINED_CATEGORY}"')
+    return "\n".join(out)
+
+
+def xlwings_udfs_source(udf_module: str = "trade_resilience_xl.udfs") -> str:
+    """The shipped ``xlwings_udfs`` module: xlwings' generated module (see
+    xlwings_generator_source) plus, in one step on top, each function's Insert Function
+    description and category as Excel stores them (with_insert_function_attributes)."""
+    source, descriptions = _generated(udf_module)
+    return _stored_form(with_insert_function_attributes(source, descriptions))
 
 
 # --------------------------------------------------------------------------------------
