@@ -5,9 +5,10 @@ quickstart.xlsm does) instead of embedding the xlwings module, so ``RunPython`` 
 ``XLPy`` come from the add-in that ``xlwings addin install`` puts in XLSTART. The project
 is source only (no p-code), which Excel compiles on first open.
 
-pyOpenVBA writes the CFB; three gaps of it are closed here (see the shared notes): the
+pyOpenVBA writes the CFB; four gaps of it are closed here (see the shared notes): the
 project reference (through its internal reference writer), the 7-byte ``_VBA_PROJECT``
-stream of a source-only project, and the macro-enabled content type of the main part.
+stream of a source-only project, the end of the ``dir`` stream, and the macro-enabled
+content type of the main part.
 Everything is byte-deterministic: pyOpenVBA starts from a fixed Excel-made template and
 this module adds nothing time- or random-dependent.
 """
@@ -46,6 +47,12 @@ MACRO_ENABLED_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 #: 0xFFFF (tells the host to ignore any p-code and compile from source), Reserved2 0x00,
 #: Reserved3 0x0000. EPPlus writes this from-scratch form and Excel opens it.
 SOURCE_ONLY_VBA_PROJECT_STREAM = bytes.fromhex("CC61FFFF000000")
+
+#: [MS-OVBA] 2.3.4.2: the dir stream ends with the last module's Terminator (Id 0x002B,
+#: Reserved u32 0) and its own Terminator (Id 0x0010, Reserved u32 0), nothing after; files
+#: Excel made end there. pyOpenVBA 6.5.0 writes four more zero bytes after the latter.
+DIR_STREAM_END = bytes.fromhex("2B0000000000" "100000000000")
+_PYOPENVBA_DIR_PADDING = bytes(4)
 
 #: The reference to the add-in's project exactly as xlwings 0.37.8's quickstart.xlsm
 #: carries it (REFERENCENAME + REFERENCEPROJECT, [MS-OVBA] 2.3.4.2.2.6). Excel binds it to
@@ -286,6 +293,19 @@ def _xlwings_reference_records(code_page: int) -> bytes:
             + record(0x000E, body))
 
 
+def _dir_ending_at_its_terminator(compressed_dir: bytes) -> bytes:
+    """The dir stream with pyOpenVBA's four bytes after the terminator removed."""
+    from pyopenvba.vba import compress, decompress
+
+    raw = decompress(compressed_dir, stream_name="VBA/dir")
+    if raw.endswith(DIR_STREAM_END + _PYOPENVBA_DIR_PADDING):
+        raw = raw[:-len(_PYOPENVBA_DIR_PADDING)]
+    if not raw.endswith(DIR_STREAM_END):
+        raise ValueError("pyOpenVBA wrote a VBA dir stream that does not end with its "
+                         "terminator; the pinned version's format has changed")
+    return compress(raw)
+
+
 def build_vba_project_bin(workbook_xlsm: Path, modules: Mapping[str, str]) -> bytes:
     """vbaProject.bin for the workbook at ``workbook_xlsm`` (which has codeNames set and
     no project): its document modules, ``modules`` and the xlwings reference."""
@@ -313,6 +333,8 @@ def build_vba_project_bin(workbook_xlsm: Path, modules: Mapping[str, str]) -> by
         project_bin = ooxml.read_parts(saved)[VBA_PROJECT_PART]
     cfb = CFB.from_bytes(project_bin)
     cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", SOURCE_ONLY_VBA_PROJECT_STREAM)
+    cfb.write_stream_in_storage("VBA", "dir",
+                                _dir_ending_at_its_terminator(cfb.get_stream_in_storage("VBA", "dir")))
     return cfb.to_bytes()
 
 
