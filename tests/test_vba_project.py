@@ -449,3 +449,21 @@ def test_pyopenvba_alone_pads_the_dir_stream(built):
 
     assert serialize_dir_modules_section(VBAProject(modules=[])).endswith(
         vba.DIR_STREAM_END[6:] + bytes(4))
+
+
+def red_red_pairs(project_bin: bytes) -> list[tuple[str, str]]:
+    """(parent, child) sibling-tree pairs that are both red ([MS-CFB] 2.6.4 forbids them)."""
+    import olefile
+
+    entries = olefile.OleFileIO(io.BytesIO(project_bin)).direntries
+    # [MS-CFB] 2.6.1 Color Flag: 0x00 red, 0x01 black (olefile's source comment has them
+    # the other way round; it only passes the byte through).
+    red = {index for index, entry in enumerate(entries)
+           if entry is not None and entry.color == 0x00}
+    return [(entries[parent].name, entries[child].name) for parent in red
+            for child in (entries[parent].sid_left, entries[parent].sid_right) if child in red]
+
+
+def test_cfb_directory_has_no_red_node_with_a_red_child(built):
+    assert red_red_pairs(_vba_project_bin(XLWINGS_DIR / "quickstart.xlsm")) == []   # Excel's
+    assert red_red_pairs(_vba_project_bin(built)) == []

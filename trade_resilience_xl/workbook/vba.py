@@ -5,10 +5,10 @@ quickstart.xlsm does) instead of embedding the xlwings module, so ``RunPython`` 
 ``XLPy`` come from the add-in that ``xlwings addin install`` puts in XLSTART. The project
 is source only (no p-code), which Excel compiles on first open.
 
-pyOpenVBA writes the CFB; four gaps of it are closed here (see the shared notes): the
+pyOpenVBA writes the CFB; five gaps of it are closed here (see the shared notes): the
 project reference (through its internal reference writer), the 7-byte ``_VBA_PROJECT``
-stream of a source-only project, the end of the ``dir`` stream, and the macro-enabled
-content type of the main part.
+stream of a source-only project, the end of the ``dir`` stream, the colours of the
+compound file's directory tree, and the macro-enabled content type of the main part.
 Everything is byte-deterministic: pyOpenVBA starts from a fixed Excel-made template and
 this module adds nothing time- or random-dependent.
 """
@@ -306,6 +306,28 @@ def _dir_ending_at_its_terminator(compressed_dir: bytes) -> bytes:
     return compress(raw)
 
 
+#: [MS-CFB] 2.6.1 directory entry: Color Flag at byte 67 (after the 64-byte name, its
+#: 2-byte length and the 1-byte object type); 0x01 is black.
+_COLOR_FLAG_OFFSET, _BLACK = 67, 1
+
+
+def _blacken_directory(cfb) -> None:
+    """Colour every directory entry black. [MS-CFB] 2.6.4 asks of each sibling tree only
+    that no two consecutive nodes be red (plus the name order, which pyOpenVBA keeps);
+    all black meets that, as Excel-made files (whose entries are mostly black) do, whereas
+    pyOpenVBA leaves the template's entries red, with red parents of red children. Works on
+    pyOpenVBA's parsed entries, whose ``raw`` bytes it writes back verbatim."""
+    for entry in cfb._directory:
+        if entry.obj_type == 0:            # unused slot
+            continue
+        if len(entry.raw) != 128:
+            raise ValueError(f"pyOpenVBA keeps no raw directory entry for {entry.name!r}; "
+                             "the pinned version's format has changed")
+        raw = bytearray(entry.raw)
+        raw[_COLOR_FLAG_OFFSET] = _BLACK
+        entry.raw = bytes(raw)
+
+
 def build_vba_project_bin(workbook_xlsm: Path, modules: Mapping[str, str]) -> bytes:
     """vbaProject.bin for the workbook at ``workbook_xlsm`` (which has codeNames set and
     no project): its document modules, ``modules`` and the xlwings reference."""
@@ -335,6 +357,7 @@ def build_vba_project_bin(workbook_xlsm: Path, modules: Mapping[str, str]) -> by
     cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", SOURCE_ONLY_VBA_PROJECT_STREAM)
     cfb.write_stream_in_storage("VBA", "dir",
                                 _dir_ending_at_its_terminator(cfb.get_stream_in_storage("VBA", "dir")))
+    _blacken_directory(cfb)
     return cfb.to_bytes()
 
 
