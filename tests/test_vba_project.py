@@ -467,3 +467,9 @@ def red_red_pairs(project_bin: bytes) -> list[tuple[str, str]]:
 def test_cfb_directory_has_no_red_node_with_a_red_child(built):
     assert red_red_pairs(_vba_project_bin(XLWINGS_DIR / "quickstart.xlsm")) == []   # Excel's
     assert red_red_pairs(_vba_project_bin(built)) == []
+
+
+def test_committed_template_dir_stream_and_directory_tree():
+    committed = _vba_project_bin(Path(__file__).resolve().parents[1] / "workbook_template.xlsm")
+    assert dir_records(committed)[-2:] == [0x002B, 0x0010]
+    assert red_red_pairs(committed) == []
