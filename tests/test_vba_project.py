@@ -3,8 +3,6 @@ modules, the xlwings add-in reference, and the package parts around vbaProject.b
 from __future__ import annotations
 
 import inspect
-import io
-import struct
 import re
 import shutil
 import sys
@@ -384,92 +382,3 @@ def test_libreoffice_check_can_fail(office, tmp_path):
     results = office.call_basic(_workbook_with(tmp_path, modules), ["Healthy.TR_Sentinel_Healthy"])
     assert results["Healthy.TR_Sentinel_Healthy"]["value"] in ("", None)
 
-
-# ------------------------------------------------------------------ dir stream, CFB tree ---
-
-def _vba_project_bin(path: Path) -> bytes:
-    return ooxml.read_parts(path)["xl/vbaProject.bin"]
-
-
-def dir_records(project_bin: bytes) -> list[int]:
-    """The record ids of the decompressed VBA/dir stream, read as [MS-OVBA] 2.3.4.2 lays it
-    out (Id u16, Size u32, Size bytes; PROJECTVERSION's "size" is a reserved 4 followed by
-    6 bytes). Fails unless the stream ends exactly at the dir Terminator (0x0010)."""
-    import olefile
-
-    ole = olefile.OleFileIO(io.BytesIO(project_bin))
-    raw = bytes(olevba.decompress_stream(bytearray(ole.openstream("VBA/dir").read())))
-    ids, at = [], 0
-    while True:
-        record, size = struct.unpack_from("<HI", raw, at)
-        at += 6 + (6 if record == 0x0009 else size)
-        ids.append(record)
-        if record == 0x0010:
-            assert at == len(raw), f"{len(raw) - at} bytes after the dir terminator"
-            return ids
-
-
-def dir_sections(ids: list[int]) -> tuple[list[int], set[tuple[int, ...]], set[tuple[int, ...]]]:
-    """Project information ids, the forms of the references (REFERENCENAME to the next one),
-    the forms of the modules (MODULENAME to its Terminator 0x002B)."""
-    first_reference, modules_at = ids.index(0x0016), ids.index(0x000F)
-    information = ids[:first_reference]
-    references, current = set(), []
-    for record in ids[first_reference:modules_at]:
-        # A REFERENCENAME starts a reference, except the one inside REFERENCECONTROL.
-        if record == 0x0016 and current and current[-1] != 0x002F:
-            references.add(tuple(current))
-            current = []
-        current.append(record)
-    references.add(tuple(current))
-    modules, current = set(), []
-    for record in ids[modules_at + 2:-1]:          # after PROJECTMODULES + PROJECTCOOKIE
-        current.append(record)
-        if record == 0x002B:
-            modules.add(tuple(current))
-            current = []
-    assert current == [] and ids[-1] == 0x0010
-    return information, references, modules
-
-
-def test_dir_stream_has_excels_record_sequence_and_ends_at_its_terminator(built):
-    """Compared with quickstart.xlsm, which Excel saved (in the xlwings wheel): the same
-    project information records, only reference and module forms that Excel wrote there,
-    and nothing after the terminator (pyOpenVBA alone leaves four zero bytes)."""
-    ours = dir_sections(dir_records(_vba_project_bin(built)))
-    excel = dir_sections(dir_records(_vba_project_bin(XLWINGS_DIR / "quickstart.xlsm")))
-    assert ours[0] == excel[0]
-    assert ours[1] <= excel[1], ours[1] - excel[1]
-    assert ours[2] == excel[2]          # a standard and a document module form, as Excel's
-
-
-def test_pyopenvba_alone_pads_the_dir_stream(built):
-    """The repair above is needed: pyOpenVBA's serializer appends four bytes."""
-    from pyopenvba.vba import VBAProject, serialize_dir_modules_section
-
-    assert serialize_dir_modules_section(VBAProject(modules=[])).endswith(
-        vba.DIR_STREAM_END[6:] + bytes(4))
-
-
-def red_red_pairs(project_bin: bytes) -> list[tuple[str, str]]:
-    """(parent, child) sibling-tree pairs that are both red ([MS-CFB] 2.6.4 forbids them)."""
-    import olefile
-
-    entries = olefile.OleFileIO(io.BytesIO(project_bin)).direntries
-    # [MS-CFB] 2.6.1 Color Flag: 0x00 red, 0x01 black (olefile's source comment has them
-    # the other way round; it only passes the byte through).
-    red = {index for index, entry in enumerate(entries)
-           if entry is not None and entry.color == 0x00}
-    return [(entries[parent].name, entries[child].name) for parent in red
-            for child in (entries[parent].sid_left, entries[parent].sid_right) if child in red]
-
-
-def test_cfb_directory_has_no_red_node_with_a_red_child(built):
-    assert red_red_pairs(_vba_project_bin(XLWINGS_DIR / "quickstart.xlsm")) == []   # Excel's
-    assert red_red_pairs(_vba_project_bin(built)) == []
-
-
-def test_committed_template_dir_stream_and_directory_tree():
-    committed = _vba_project_bin(Path(__file__).resolve().parents[1] / "workbook_template.xlsm")
-    assert dir_records(committed)[-2:] == [0x002B, 0x0010]
-    assert red_red_pairs(committed) == []

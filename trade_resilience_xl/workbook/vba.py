@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from . import ooxml
+from .cfb_repairs import blacken_directory, dir_ending_at_its_terminator
 from .ribbon import BUTTONS, CALLBACK_MODULE, add_ribbon, ribbon_xml
 
 __all__ = [
@@ -47,12 +48,6 @@ MACRO_ENABLED_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 #: 0xFFFF (tells the host to ignore any p-code and compile from source), Reserved2 0x00,
 #: Reserved3 0x0000. EPPlus writes this from-scratch form and Excel opens it.
 SOURCE_ONLY_VBA_PROJECT_STREAM = bytes.fromhex("CC61FFFF000000")
-
-#: [MS-OVBA] 2.3.4.2: the dir stream ends with the last module's Terminator (Id 0x002B,
-#: Reserved u32 0) and its own Terminator (Id 0x0010, Reserved u32 0), nothing after; files
-#: Excel made end there. pyOpenVBA 6.5.0 writes four more zero bytes after the latter.
-DIR_STREAM_END = bytes.fromhex("2B0000000000" "100000000000")
-_PYOPENVBA_DIR_PADDING = bytes(4)
 
 #: The reference to the add-in's project exactly as xlwings 0.37.8's quickstart.xlsm
 #: carries it (REFERENCENAME + REFERENCEPROJECT, [MS-OVBA] 2.3.4.2.2.6). Excel binds it to
@@ -293,41 +288,6 @@ def _xlwings_reference_records(code_page: int) -> bytes:
             + record(0x000E, body))
 
 
-def _dir_ending_at_its_terminator(compressed_dir: bytes) -> bytes:
-    """The dir stream with pyOpenVBA's four bytes after the terminator removed."""
-    from pyopenvba.vba import compress, decompress
-
-    raw = decompress(compressed_dir, stream_name="VBA/dir")
-    if raw.endswith(DIR_STREAM_END + _PYOPENVBA_DIR_PADDING):
-        raw = raw[:-len(_PYOPENVBA_DIR_PADDING)]
-    if not raw.endswith(DIR_STREAM_END):
-        raise ValueError("pyOpenVBA wrote a VBA dir stream that does not end with its "
-                         "terminator; the pinned version's format has changed")
-    return compress(raw)
-
-
-#: [MS-CFB] 2.6.1 directory entry: Color Flag at byte 67 (after the 64-byte name, its
-#: 2-byte length and the 1-byte object type); 0x01 is black.
-_COLOR_FLAG_OFFSET, _BLACK = 67, 1
-
-
-def _blacken_directory(cfb) -> None:
-    """Colour every directory entry black. [MS-CFB] 2.6.4 asks of each sibling tree only
-    that no two consecutive nodes be red (plus the name order, which pyOpenVBA keeps);
-    all black meets that, as Excel-made files (whose entries are mostly black) do, whereas
-    pyOpenVBA leaves the template's entries red, with red parents of red children. Works on
-    pyOpenVBA's parsed entries, whose ``raw`` bytes it writes back verbatim."""
-    for entry in cfb._directory:
-        if entry.obj_type == 0:            # unused slot
-            continue
-        if len(entry.raw) != 128:
-            raise ValueError(f"pyOpenVBA keeps no raw directory entry for {entry.name!r}; "
-                             "the pinned version's format has changed")
-        raw = bytearray(entry.raw)
-        raw[_COLOR_FLAG_OFFSET] = _BLACK
-        entry.raw = bytes(raw)
-
-
 def build_vba_project_bin(workbook_xlsm: Path, modules: Mapping[str, str]) -> bytes:
     """vbaProject.bin for the workbook at ``workbook_xlsm`` (which has codeNames set and
     no project): its document modules, ``modules`` and the xlwings reference."""
@@ -356,8 +316,8 @@ def build_vba_project_bin(workbook_xlsm: Path, modules: Mapping[str, str]) -> by
     cfb = CFB.from_bytes(project_bin)
     cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", SOURCE_ONLY_VBA_PROJECT_STREAM)
     cfb.write_stream_in_storage("VBA", "dir",
-                                _dir_ending_at_its_terminator(cfb.get_stream_in_storage("VBA", "dir")))
-    _blacken_directory(cfb)
+                                dir_ending_at_its_terminator(cfb.get_stream_in_storage("VBA", "dir")))
+    blacken_directory(cfb)
     return cfb.to_bytes()
 
 
