@@ -56,7 +56,7 @@ INDICATOR_COLUMNS = "EFGHIJKLMNOPQ"       # X1..X13
 COSTS = "GKL"                            # X3, X7, X8
 SETTING_ROW = {"Shift": 4, "Weighting": 5, "Score": 6, "Theil measure": 7,
                "Classification basis": 8, "Missing values": 9, "Permutations": 10,
-               "Bootstrap": 11, "Seed": 12}
+               "Bootstrap": 11, "Seed": 12, "Index name": 13}
 
 
 @dataclass(frozen=True)
@@ -289,15 +289,16 @@ CATALOGUE = [
     Case("merged cells over values", merge("E4:F5"), "Data!E4:F5", "merged"),
     # ---- shape of the sheets
     Case("empty Data table", delete_data_rows(FIRST, LAST), "Data!A4", "no data rows"),
-    Case("empty Data sheet", empty_data_sheet, "Data!", 'no header row with "Province / 省份"'),
+    Case("empty Data sheet", empty_data_sheet, "Data!", 'no header row with "Region / 地区"'),
     Case("missing Indicators sheet", delete_sheet("Indicators"), 'sheet "Indicators"', "missing"),
     Case("missing Data sheet", delete_sheet("Data"), 'sheet "Data"', "missing"),
     Case("missing Settings sheet", delete_sheet("Settings"), 'sheet "Settings"', "missing"),
-    Case("no Province column", delete_data_column(1), "Data!A3:", 'no "Province / 省份" header'),
+    Case("no unit column", delete_data_column(1), "Data!A3", 'no unit column left of "Region'),
+    Case("blank unit header", put("Data", "A3", None), "Data!A3", "no unit column left of"),
     Case("no Region column", delete_data_column(2), "Data!A3:", 'no "Region / 地区" header'),
     Case("no Year column", delete_data_column(3), "Data!A3:", 'no "Year / 年份" header'),
-    Case("header 'Provinces'", put("Data", "A3", "Provinces"), "Data!A3:Q3",
-         'no "Province / 省份" header'),
+    Case("unit header 'Provinces' (any header left of Region)", put("Data", "A3", "Provinces"),
+         "", "", works=True),
     Case("header '年份' only (Chinese-only headers are accepted)", put("Data", "C3", "年份"), "",
          "", works=True),
     Case("years as columns", years_as_columns, "Data!A3:", "years seem to be columns"),
@@ -334,8 +335,8 @@ CATALOGUE = [
          chain(setting("Bootstrap", 99), setting("Weighting", "per year")), "Settings!B11",
          "need pooled weighting"),
     Case("Seed text", setting("Seed", "lucky"), "Settings!B12", "expected a whole number"),
-    Case("unknown setting", chain(put("Settings", "A13", "Alpha"), put("Settings", "B13", 1)),
-         "Settings!A13", 'unknown setting "Alpha" (known: Shift, Weighting'),
+    Case("unknown setting", chain(put("Settings", "A14", "Alpha"), put("Settings", "B14", 1)),
+         "Settings!A14", 'unknown setting "Alpha" (known: Shift, Weighting'),
     Case("blank setting", setting("Shift", None), "",
          "Setting Shift is empty; the default 1 was used", works=True),
     # ---- the file

@@ -85,7 +85,7 @@ class SettingSpec:
     key: str                       # English key, matched case-insensitively
     key_zh: str
     default: object
-    kind: str                      # "number>=0" | "choice" | "integer>=0" | "integer" | "mean|year"
+    kind: str                      # "number>=0" | "choice" | "integer>=0" | "integer" | "mean|year" | "text"
     choices: tuple[str, ...] = ()  # allowed values for kind "choice"
     explanation: str = ""
     explanation_zh: str = ""
@@ -126,6 +126,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("Seed", "随机种子", 12345, "integer", (),
                 "Random seed for permutations and bootstrap, so results can be repeated.",
                 "置换检验与自助抽样的随机种子，保证结果可重复。"),
+    SettingSpec("Index name", "指数名称", "Foreign trade resilience / 外贸韧性", "text", (),
+                "The name of the composite index, used in the titles of the result sheets.",
+                "综合指数的名称，用于结果表的标题。"),
 )
 SETTING_KEYS: tuple[str, ...] = tuple(spec.key for spec in SETTINGS)
 SETTINGS_BY_KEY: dict[str, SettingSpec] = {spec.key.casefold(): spec for spec in SETTINGS}

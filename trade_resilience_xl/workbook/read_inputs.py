@@ -56,6 +56,8 @@ class Inputs:
     data_note: str = ""
     illustrative: bool = False
     notes: list[str] = field(default_factory=list)   # harmless oddities, for the Log
+    unit_label: str = "Province / 省份"   # the unit column's header, as the user typed it
+    index_name: str = "Foreign trade resilience / 外贸韧性"   # Settings "Index name"
 
 
 def _sheet_rows(book: WorkbookIO, sheet: str, problems: list[Problem]) -> list[list] | None:
@@ -185,11 +187,22 @@ def _read_data(rows, codes, indicator_cells, problems, merged=(), notes=None):
     ``notes`` receives harmless oddities for the Log."""
     sheet = L.SHEET_DATA
     notes = [] if notes is None else notes
-    found = _header(rows, ["Province", "Region", "Year"], sheet, problems, L.DATA_HEADER_ROW)
+    found = _header(rows, ["Region", "Year"], sheet, problems, L.DATA_HEADER_ROW)
     if found is None:
         return None
     header_row, cols = found
     header = rows[header_row - 1]
+    # The unit column is the one left of Region (the template's Unit, Region, Year order),
+    # whatever its header says: "Province / 省份", "State", "城市".
+    unit_col = cols["Region"] - 1
+    if unit_col < 0 or blank(header[unit_col]):
+        where = L.cell_name(header_row, max(unit_col, 0) + 1)
+        problems.append(Problem(sheet, where, f'no unit column left of "{L.bilingual("Region")}"'
+                                " (the unit names, e.g. provinces, go in the column left "
+                                "of Region, under a header such as Province)"))
+        return None
+    cols["Province"] = unit_col
+    unit_label = str(header[unit_col]).strip()
     cols.update(_optional(header, ["Population"]))
     for code in codes:
         try:
@@ -231,7 +244,8 @@ def _read_data(rows, codes, indicator_cells, problems, merged=(), notes=None):
         for role in ("unit", "region"):
             value = row[cols[roles[role]]]
             if blank(value):
-                problems.append(Problem(sheet, cell(roles[role]), f"{roles[role]} is empty"))
+                named = _english(unit_label) if role == "unit" else roles[role]
+                problems.append(Problem(sheet, cell(roles[role]), f"{named} is empty"))
             record[role] = "" if blank(value) else str(value).strip()
         if record["unit"] and record["region"]:
             first = region_of.setdefault(record["unit"], (record["region"], number))
@@ -281,7 +295,8 @@ def _read_data(rows, codes, indicator_cells, problems, merged=(), notes=None):
     # indicator names. Every text counts for the "illustrative data" flag.
     note = above[0] if above else ""
     illustrative = any(m in text.casefold() for text in above for m in ILLUSTRATIVE_MARKERS)
-    return pd.DataFrame(records), sheet_rows, data_cols, header_row, note, illustrative
+    return (pd.DataFrame(records), sheet_rows, data_cols, header_row, note, illustrative,
+            unit_label)
 
 
 # ---------------------------------------------------------------------------- Settings
@@ -298,6 +313,8 @@ def _setting_value(spec: L.SettingSpec, value):
             if choice.casefold() == text:
                 return choice
         raise ValueError
+    if spec.kind == "text":
+        return str(value).strip()
     if spec.kind == "mean|year":
         if isinstance(value, str) and value.strip().casefold() == "mean":
             return "mean"
@@ -311,7 +328,7 @@ def _setting_value(spec: L.SettingSpec, value):
 def _expected(spec: L.SettingSpec) -> str:
     return {"number>=0": "a number >= 0", "integer>=0": "a whole number >= 0 (0 = off)",
             "integer": "a whole number", "mean|year": 'mean or a year such as 2021',
-            "choice": " or ".join(spec.choices)}[spec.kind]
+            "choice": " or ".join(spec.choices), "text": "a text"}[spec.kind]
 
 
 def _read_settings(rows, problems):
@@ -374,10 +391,11 @@ def read_inputs(book: WorkbookIO) -> Inputs:
                       merged_ranges(L.SHEET_DATA) if merged_ranges else (), data_notes)
     if problems:
         raise InputProblems(problems[:MAX_PROBLEMS])
-    frame, sheet_rows, data_cols, header_row, note, illustrative = data
+    frame, sheet_rows, data_cols, header_row, note, illustrative, unit_label = data
     settings_obj, used, setting_cells, notes = settings
     return Inputs(indicators, frame, settings_obj, used, sheet_rows, data_cols, header_row,
-                  setting_cells, ind_cells, note, illustrative, notes + data_notes)
+                  setting_cells, ind_cells, note, illustrative, notes + data_notes,
+                  unit_label=unit_label, index_name=dict(used)["Index name"])
 
 
 def locate(error: InputError, inputs: Inputs) -> Problem:
