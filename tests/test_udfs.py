@@ -361,6 +361,19 @@ BAD_INPUTS = [
      "DAGUM_GINI: regions cell 2 is blank or an error value; a region name expected"),
     (udfs.DAGUM_GINI, (SCORES, None, ["East", "East", "East", "East"]),
      'DAGUM_GINI: regions holds one region only ("East"); a decomposition needs at least 2'),
+    (udfs.TOPSIS, (D, [1.0, 1.0, 1.0]),
+     "TOPSIS: directions are missing; raw data need them (one + or - per column, e.g. "
+     "=TOPSIS(data, weights, Indicators!E8:E20)), or pass NORMALIZE's output (with the same "
+     "shift)"),
+    (udfs.COMPOSITE_SCORE, (D, [1.0, 1.0, 1.0], None, 0),
+     "COMPOSITE_SCORE: directions are missing; raw data need them (one + or - per column, "
+     "e.g. =COMPOSITE_SCORE(data, weights, Indicators!E8:E20)), or pass NORMALIZE's output "
+     "(with the same shift)"),
+    (udfs.DAGUM_GINI, (SCORES, REGIONS, [10.0, 20.0, 30.0, 40.0]),
+     "DAGUM_GINI: regions has a different value for every unit: are pop and regions swapped?"),
+    (udfs.THEIL_DECOMP, (SCORES, None, ["East", "east", "West", "West"]),
+     'THEIL_DECOMP: regions cell 1 "East" and regions cell 2 "east" differ only in case, '
+     "spaces or full-width letters; spell each region one way"),
     (udfs.DAGUM_GINI, ([-1.0, 2.0, 3.0, 4.0], None, REGIONS),
      "DAGUM_GINI: scores cell 1 is -1; the Gini needs values >= 0"),
     (udfs.THEIL_DECOMP, (SCORES, None, REGIONS, "X"),
