@@ -91,7 +91,8 @@ class SettingSpec:
     key: str                       # English key, matched case-insensitively
     key_zh: str
     default: object
-    kind: str                      # "number>=0" | "choice" | "integer>=0" | "integer" | "mean|year" | "text"
+    # "number>=0" | "choice" | "integer>=0" | "integer" | "mean|year" | "text"
+    kind: str
     choices: tuple[str, ...] = ()  # allowed values for kind "choice"
     explanation: str = ""
     explanation_zh: str = ""
