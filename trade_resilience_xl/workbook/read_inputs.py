@@ -2,9 +2,10 @@
 
 Headers are found by their English part, case-insensitively, wherever they stand
 (``layout.find_header_row`` / ``find_columns``), so users may move columns or insert rows
-above a table. Cells are checked one by one here, before the engine runs, so that a
-message can name the cell; what only the engine can judge (constant data, an unbalanced
-panel) comes back as an ``InputError`` that ``locate`` maps to a cell.
+above a table; indicator codes match exactly (read_data.py). Cells are checked one by one
+here, before the engine runs, so that a message can name the cell; what only the engine can
+judge (constant data, an unbalanced panel, rules across settings) comes back as an
+``InputError`` that ``locate`` maps to a cell.
 """
 from __future__ import annotations
 
@@ -19,8 +20,6 @@ from trade_resilience_xl.workbook.cell_values import (as_number, as_whole, blank
                                                       label_problem)
 from trade_resilience_xl.workbook.read_data import MAX_PROBLEMS, read_data
 from trade_resilience_xl.workbook.sheet_headers import english, header, optional
-
-
 
 
 class InputProblems(Exception):
@@ -47,8 +46,8 @@ class Inputs:
     data_note: str = ""
     illustrative: bool = False
     notes: list[str] = field(default_factory=list)   # harmless oddities, for the Log
-    unit_label: str = "Province / 省份"   # the unit column's header, as the user typed it
-    index_name: str = "Foreign trade resilience / 外贸韧性"   # Settings "Index name"
+    unit_label: str = L.bilingual("Province")   # the unit column's header, as typed
+    index_name: str = L.SETTINGS_BY_KEY["index name"].default   # Settings "Index name"
 
 
 def _sheet_rows(book: WorkbookIO, sheet: str, problems: list[Problem]) -> list[list] | None:
