@@ -17,6 +17,7 @@ from trade_resilience_xl.workbook import builder, ooxml, ribbon
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.openpyxl_io import (OpenpyxlBook, check_file, clear_file,
                                                       refresh_file)
+from trade_resilience_xl.workbook.read_inputs import read_inputs
 from trade_resilience_xl.workbook.refresh import refresh
 
 FIXED = dt.datetime(2024, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -42,7 +43,7 @@ def engine_result():
     indicators = pd.DataFrame([{"code": i.code, "indicator": i.indicator,
                                 "dimension": i.dimension, "direction": i.direction}
                                for i in paper.INDICATORS])
-    return run_panel(load_example_panel(), indicators, Settings(shift=1, seed=12345),
+    return run_panel(load_example_panel(), indicators, Settings(shift=1),
                      columns={"unit": "Province", "region": "Region", "year": "Year",
                               "population": "Population"})
 
@@ -250,14 +251,19 @@ def test_missing_indicator_column_points_at_indicators(template, tmp_path):
 
 
 def test_headers_found_wherever_they_stand(template, tmp_path, engine_result):
-    """Columns moved and headers retyped without Chinese: same results."""
+    """Columns moved and headers retyped without Chinese: same results. The unit column is
+    the one left of Region, whatever its header says."""
     path = tmp_path / "moved.xlsm"
     book = openpyxl.load_workbook(template, keep_vba=True)
     ws = book["Data"]
-    ws.move_range(f"A3:A{ws.max_row}", cols=ws.max_column)   # Province to the far right
-    ws.cell(row=3, column=ws.max_column).value = "PROVINCE"
+    ws.move_range(f"C3:C{ws.max_row}", cols=ws.max_column)   # Year to the far right
+    ws.cell(row=3, column=ws.max_column).value = "YEAR"
+    ws["A3"], ws["B3"] = "State", " region "
     book.save(path)
     assert refresh_file(path).ok
+    inputs = read_inputs(OpenpyxlBook(path))
+    assert inputs.unit_label == "State"
+    assert inputs.index_name == "Foreign trade resilience / 外贸韧性"
     header, rows = _table(path, "Scores")
     wide = engine_result.scores_wide()
     assert rows[0][2:14] == pytest.approx(list(wide.iloc[0]), rel=1e-12)
@@ -272,3 +278,31 @@ def test_resilience_type_formula_agrees_with_the_types_sheet(refreshed):
     body = [r for r in rows[header + 1:header + 32]]
     resistance, reconstruction = [r[2] for r in body], [r[5] for r in body]
     assert [c[0] for c in udfs.RESILIENCE_TYPE(resistance, reconstruction, "zh")] == [r[9] for r in body]
+
+
+def test_unit_label_and_index_name_are_read_as_typed(template, tmp_path):
+    path = tmp_path / "named.xlsm"
+    book = openpyxl.load_workbook(template, keep_vba=True)
+    book["Data"]["A3"] = "城市"
+    row = L.SETTINGS_HEADER_ROW + 1 + L.SETTING_KEYS.index("Index name")
+    book["Settings"][f"B{row}"] = " Export resilience "
+    book.save(path)
+    inputs = read_inputs(OpenpyxlBook(path))
+    assert (inputs.unit_label, inputs.index_name) == ("城市", "Export resilience")
+    assert ("Index name", "Export resilience") in inputs.settings_used
+
+
+def test_workbook_and_python_api_share_one_default_seed(template, tmp_path):
+    """Bootstrap bounds from the workbook's default Settings equal the Python API's defaults
+    (they differed by up to 0.008 with two default seeds)."""
+    path = tmp_path / "boot.xlsm"
+    book = openpyxl.load_workbook(template, keep_vba=True)
+    book["Settings"][f"B{L.SETTINGS_HEADER_ROW + 1 + L.SETTING_KEYS.index('Bootstrap')}"] = 49
+    book.save(path)
+    inputs = read_inputs(OpenpyxlBook(path))
+    columns = ["code", "indicator", "dimension", "direction"]
+    from_sheet = run_panel(inputs.data, inputs.indicators[columns], inputs.settings)
+    from_api = run_panel(load_example_panel(), inputs.indicators[columns], Settings(bootstrap=49),
+                         columns={"unit": "Province", "region": "Region", "year": "Year",
+                                  "population": "Population"})
+    pd.testing.assert_frame_equal(from_sheet.bootstrap, from_api.bootstrap)

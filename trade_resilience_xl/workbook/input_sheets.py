@@ -189,11 +189,24 @@ def write_settings(ws: Worksheet) -> None:
         value.fill, value.alignment = INPUT_FILL, CENTER
         ws.cell(row=row, column=3, value=f"{spec.explanation}\n{spec.explanation_zh}"
                 ).alignment = WRAP_TOP
-        _validate_setting(ws, spec, f"B{row}")
+        if spec.kind == "text":
+            _validate_text(ws, f"B{row}")
+        else:
+            _validate_setting(ws, spec, f"B{row}")
     set_widths(ws, {"A": 30, "B": 16, "C": 90})
     fit_row_heights(ws, L.SETTINGS_HEADER_ROW + 1, L.SETTINGS_HEADER_ROW + len(L.SETTINGS))
     landscape_fit_width(ws)
     ws.freeze_panes = f"A{L.SETTINGS_HEADER_ROW + 1}"
+
+
+def _validate_text(ws: Worksheet, ref: str) -> None:
+    """A free-text setting: any text up to Excel's 255-character title limit."""
+    rule = DataValidation(type="textLength", operator="between", formula1="1", formula2="255",
+                          showErrorMessage=True)
+    rule.error = "A text of 1 to 255 characters / 须为1至255个字符的文本"
+    rule.errorTitle = "Trade Resilience"
+    ws.add_data_validation(rule)
+    rule.add(ref)
 
 
 def _validate_setting(ws: Worksheet, spec: L.SettingSpec, ref: str) -> None:
