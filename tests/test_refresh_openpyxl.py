@@ -117,7 +117,10 @@ def test_log_names_settings_filled_cells_and_illustrative_flag(refreshed):
     rows = values(refreshed, "Log")
     flat = {r[0]: r[1] for r in rows if r and r[0]}
     assert flat["Illustrative data / 示例数据"].startswith("YES")
-    assert flat["Setting: Shift / 平移量"] == "1"
+    # Numbers as numbers, not text that looks like one (Excel's green triangles).
+    assert flat["Setting: Shift / 平移量"] == 1
+    assert flat["Setting: Seed / 随机种子"] == 12345 and flat["Setting: Permutations / 置换检验次数"] == 0
+    assert flat["Setting: Weighting / 赋权方式"] == "pooled"
     assert "trade_resilience_xl" in flat["Package / 程序包"]
     filled = find_row(rows, "Province / 省份")
     assert rows[filled + 1][1].startswith("Data!")   # the Data cell that was filled
