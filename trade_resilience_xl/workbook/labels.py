@@ -40,14 +40,15 @@ def bilingual(english: str, chinese: str | None) -> str:
 
 
 def number_format(values) -> str:
-    """A fixed-decimals format giving about four significant digits to the column's typical
-    (median non-zero) magnitude: 0.2 -> "0.0000", 0.003 -> "0.000000", 7.5 -> "0.000"."""
+    """A fixed-decimals format giving about four significant digits to the column's small
+    values (the 10th percentile of the non-zero magnitudes, so a few outliers near 0 do not
+    widen it): 0.2 -> "0.0000", 0.003 -> "0.000000", 7.5 -> "0.000"."""
     arr = np.abs(np.asarray([v for v in values if isinstance(v, (int, float))
                              and not isinstance(v, bool)], dtype=float))
     arr = arr[np.isfinite(arr) & (arr > 0)]
     if not arr.size:
         return "0.0000"
-    magnitude = math.floor(math.log10(float(np.median(arr))))
+    magnitude = math.floor(math.log10(float(np.percentile(arr, 10))))
     decimals = min(MAX_DECIMALS, max(0, SIGNIFICANT_DIGITS - 1 - magnitude))
     return "#,##0" if decimals == 0 else "0." + "0" * decimals
 
