@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import other_system as O
-from refresh_helpers import values
+from refresh_helpers import first_series_labels, values
 from trade_resilience_xl.cli import main
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.workbook import layout as L
@@ -208,3 +208,26 @@ def test_new_refuses_to_replace_a_workbook(tmp_path, capsys):
     book.write_bytes(b"mine")
     assert main(["new", str(book), "--data", str(panel), "--indicators", str(indicators)]) == 1
     assert "--force" in capsys.readouterr().err and book.read_bytes() == b"mine"
+
+
+# ---------------------------------------------------------------------------- charts
+def test_each_chart_plots_the_header_it_is_meant_to(book, tmp_path):
+    """Chart ranges are located from the block headers (no hand-kept column letters)."""
+    first = O.REGION_ORDER[0]
+    assert first_series_labels(book) == {
+        "Weights": ["Weight w (%) / 权重(%)"], "Scores": ["All units / 全部"],
+        "Types": [first], "Theil": ["Within / 区域内", first], "Dagum": ["Within G_w / 区域内"]}
+
+
+def test_paper_region_names_of_other_units_are_shown_as_typed(tmp_path):
+    """East/Central/Northeast/West are translated only for the paper's provinces."""
+    panel, indicators = O.write_csvs(tmp_path)
+    rename = {"South": "East", "Midwest": "Central"}
+    _rewrite(panel, lambda rows: [r.__setitem__(1, rename.get(r[1], r[1])) for r in rows])
+    book = tmp_path / "book.xlsx"
+    assert main(["new", str(book), "--data", str(panel), "--indicators", str(indicators)]) == 0
+    text = _text(book)
+    for chinese in ("东部", "中部", "东北", "西部"):
+        assert chinese not in text, chinese
+    assert "East: contribution / 贡献率" in text
+    assert "Composite index / 综合指数" in text            # `new`'s default index name
