@@ -10,7 +10,8 @@ PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
 @pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=[f"block{i}" for i in range(len(PYTHON_BLOCKS))])
-def test_python_examples_run(block, capsys):
+def test_python_examples_run(block, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                # examples may write files (the CSV example)
     namespace: dict = {}
     exec(compile(block, "README.md", "exec"), namespace)  # the README's own code, not user data
     assert capsys.readouterr().out.strip()
@@ -23,3 +24,30 @@ def test_quick_start_is_two_commands_and_ci_runs_the_same_tests():
                      'pip install -e ".[test]" && pytest']
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert 'pip install -q -e ".[test]"' in ci and "python -m pytest" in ci
+
+
+def test_own_indicator_system_example_runs_from_csv_to_workbook_and_csv(tmp_path, monkeypatch,
+                                                                       capsys):
+    """The "Your own indicator system" section, as written: its Python block, then its
+    commands (through the CLI's main, with the README's arguments)."""
+    import shlex
+
+    import openpyxl
+
+    from trade_resilience_xl.cli import main
+
+    section = README.split("## Your own indicator system", 1)[1].split("\n## ", 1)[0]
+    python = re.findall(r"```python\n(.*?)```", section, flags=re.S)[0]
+    commands = re.findall(r"```bash\n(.*?)```", section, flags=re.S)[0]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(python, "README.md", "exec"), {})
+    for line in commands.replace("\\\n", " ").splitlines():
+        args = shlex.split(line.split("#", 1)[0])
+        assert args[0] == "trade-resilience"
+        assert main(args[1:]) == 0, line
+    book = openpyxl.load_workbook(tmp_path / "stl.xlsx", data_only=True)
+    types = " ".join(str(v) for row in book["Types"].iter_rows(values_only=True) for v in row)
+    assert "Types by Safety and Resources" in types and "安全高资源高型" in types
+    assert book["Scores"]["A1"].value == "Community safety index / 社区安全综合指数"
+    assert book["Scores"]["A4"].value == "County"
+    assert (tmp_path / "stl_csv" / "types.csv").is_file()
