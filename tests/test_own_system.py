@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+import other_system as O
 import pandas as pd
 import pytest
-
-import other_system as O
 from refresh_helpers import first_series_labels, values
+
 from trade_resilience_xl.cli import main
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.workbook import layout as L

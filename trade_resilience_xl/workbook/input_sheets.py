@@ -191,7 +191,8 @@ def write_data(ws: Worksheet, data: pd.DataFrame | None, data_note: str | None,
         unit = ind.unit if ind.unit == ind.unit_zh else f"{ind.unit} / {ind.unit_zh}"
         names.setdefault(code, f"{ind.indicator} ({ind.direction}, {unit})\n{ind.indicator_zh}")
     id_names = {"Population": "Weight for Theil/Dagum, e.g. urban employed persons (10k) / "
-                              "不平等分解的权重，如城镇就业人员（万人）"}
+                              "不平等分解的权重，如城镇就业人员（万人）" if indicator_names is None
+                else "Weight for Theil/Dagum, e.g. population / 不平等分解的权重，如人口"}
     for col, name in enumerate(L.DATA_ID_COLUMNS, start=1):
         if name in id_names:
             ws.cell(row=L.DATA_NAMES_ROW, column=col, value=id_names[name])

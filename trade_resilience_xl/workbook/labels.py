@@ -81,7 +81,7 @@ class Labels:
     regions: tuple[str, ...]               # order of first appearance (the engine's order)
 
     @classmethod
-    def of(cls, inputs, result) -> "Labels":
+    def of(cls, inputs, result) -> Labels:
         panel = result.panel
         ind = inputs.indicators
         pairs = {(str(c), str(d).casefold()) for c, d in zip(ind["code"], ind["dimension"])}
@@ -116,8 +116,8 @@ class Labels:
         return "All provinces / 全部省份" if self.paper_regions else "All units / 全部"
 
     @property
-    def units_word(self) -> tuple[str, str]:
-        return ("provinces", "省份") if self.paper_regions else ("units", "单元")
+    def units_word(self) -> str:
+        return "provinces" if self.paper_regions else "units"
 
     def region(self, region: str) -> str:
         """"East / 东部" for the paper's regions of the paper's provinces, else as typed."""

@@ -9,8 +9,14 @@ from trade_resilience_xl.workbook import charts
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.book_io import Block, SheetContent
 from trade_resilience_xl.workbook.labels import Labels
-from trade_resilience_xl.workbook.result_frame import GAP, PCT, TABLE_ROW, head, rows_of, \
-    sized_formats
+from trade_resilience_xl.workbook.result_frame import (
+    GAP,
+    PCT,
+    TABLE_ROW,
+    head,
+    rows_of,
+    sized_formats,
+)
 
 YEAR = "Year / 年份"
 

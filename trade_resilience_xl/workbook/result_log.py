@@ -25,7 +25,7 @@ def log_sheet(result: PanelResult, inputs: Inputs, labels: Labels, version: str,
     head(content.blocks, "Refresh log / 运行日志",
          "What the last refresh used and noticed. / 最近一次刷新所用设置与提示。")
     panel = result.panel
-    words, words_zh = labels.units_word
+    words = labels.units_word
     rows = [["Item / 项目", "Value / 取值"],
             ["Refreshed at / 刷新时间", timestamp],
             ["Package / 程序包", f"trade_resilience_xl {version}"],
@@ -33,7 +33,7 @@ def log_sheet(result: PanelResult, inputs: Inputs, labels: Labels, version: str,
             ["Illustrative data / 示例数据",
              "YES: illustrative data, not official statistics / 是：示例数据，非官方统计"
              if inputs.illustrative else "no / 否"],
-            [f"{words.capitalize()} x years x indicators / {words_zh}×年份×指标",
+            [f"{words.capitalize()} x years x indicators / 规模",
              f"{len(panel.units)} x {len(panel.years)} ({panel.years[0]}-{panel.years[-1]}) "
              f"x {len(panel.codes)}"],
             ["Population weights / 人口权重", "yes / 是" if panel.population is not None

@@ -7,8 +7,14 @@ from trade_resilience_xl.engine.classify import LEVELS, LEVELS_ZH, is_paper_pair
 from trade_resilience_xl.workbook import charts
 from trade_resilience_xl.workbook.book_io import Block, SheetContent
 from trade_resilience_xl.workbook.labels import Labels
-from trade_resilience_xl.workbook.result_frame import (GAP, TABLE_ROW, block_with_title, head,
-                                                       rows_of, sized_formats)
+from trade_resilience_xl.workbook.result_frame import (
+    GAP,
+    TABLE_ROW,
+    block_with_title,
+    head,
+    rows_of,
+    sized_formats,
+)
 
 CUT_LINES = ("x cut high|medium / 横轴高|中分界", "x cut medium|low / 横轴中|低分界",
              "y cut high|medium / 纵轴高|中分界", "y cut medium|low / 纵轴中|低分界")
@@ -24,7 +30,7 @@ def types_sheet(result: PanelResult, labels: Labels) -> SheetContent:
     content = SheetContent(widths={"A": 22, "B": 16, "C": 24, "D": 8, "E": 14, "F": 24,
                                    "G": 8, "H": 14, "I": 40, "J": 14, "K": 14, "L": 14})
     basis = result.settings.classification_basis
-    words, words_zh = labels.units_word
+    words = labels.units_word
     head(content.blocks, labels.types_title(dims),
          f"Ranked on {'the mean over all years' if basis == 'mean' else basis}; with n "
          f"{words} ranks 1..n/3 are high, up to n - n/3 medium, the rest low. / "
