@@ -175,6 +175,9 @@ BAD = {
                             ["panel.csv, row 4", "State Texas, year 1996 repeats row 3"]),
     "text in a number column": ("panel", lambda rows: rows[5].__setitem__(6, "1,234"),
                                 ["panel.csv, row 6, column 'SMK'", "'1,234' is not a number"]),
+    "column not in the indicator table": ("panel", lambda rows: [r.append("FIPS" if i == 0 else "1")
+                                                                 for i, r in enumerate(rows)],
+                                          ["panel.csv, row 1, column 'FIPS'", "not an indicator"]),
     "unknown direction": ("indicators", lambda rows: rows[2].__setitem__(2, "up"),
                           ["indicators.csv, row 3, column 'direction'", "'up'"]),
 }

@@ -156,6 +156,13 @@ def _panel_rows(path: Path, header, rows, codes) -> tuple[str, list[dict], bool]
                 raise CsvError(f"{_where(path, 1)}: no column '{code}' for indicator {code} "
                                "(long form: one column per indicator code; tidy form: "
                                "columns code and value)")
+    known = {unit_label.casefold(), *PANEL_REQUIRED} | (
+        set(TIDY_COLUMNS) if tidy else {code.casefold() for code in codes})
+    extra = [name for name in header if name.casefold() not in known]
+    if extra:
+        # Never dropped silently: it may be an indicator whose code is spelled differently.
+        raise CsvError(f"{_where(path, 1, extra[0])}: not an indicator code of the indicator "
+                       "table; list it there or remove the column")
     records = []
     for number, fields in rows:
         unit, region = fields[unit_col], fields[cols["region"]]
