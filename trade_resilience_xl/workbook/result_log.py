@@ -7,7 +7,7 @@ from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.book_io import Block, SheetContent
 from trade_resilience_xl.workbook.labels import Labels
 from trade_resilience_xl.workbook.read_inputs import Inputs
-from trade_resilience_xl.workbook.result_frame import GAP, TABLE_ROW, head, value
+from trade_resilience_xl.workbook.result_frame import GAP, TABLE_ROW, head, sized_formats, value
 
 
 def shown(setting):
@@ -64,5 +64,6 @@ def log_sheet(result: PanelResult, inputs: Inputs, labels: Labels, version: str,
         filled.append([unit, address, int(year), code, value(filled_value)])
     if len(filled) == 2:
         filled.append(["none / 无", None, None, None, None])
-    content.blocks.append(Block(f"A{top}", filled, {4: "#,##0.000"}, header_rows=2))
+    content.blocks.append(Block(f"A{top}", filled, sized_formats(filled, [4], 2),
+                                header_rows=2))
     return content
