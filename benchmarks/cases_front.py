@@ -82,6 +82,50 @@ def udf_call_case():
                        "shift 1.0). Excel's and xlwings' own marshalling is not included."])
 
 
+def udf_parse_case():
+    """ENTROPY_WEIGHTS + TOPSIS on a 5,000 x 30 block as Excel passes it, against pymcdm
+    given the same nested lists (its np.asarray counted): almost all our time is reading the
+    arguments cell-safely (excel_args), so this row is about argument parsing."""
+    import pymcdm
+
+    from trade_resilience_xl import udfs
+    from trade_resilience_xl.engine import entropy_weights, normalize, topsis
+
+    x = S.matrix(5000, 30)
+    data = x.tolist()
+    benefits = ["+"] * 30
+    ones = np.ones(30)
+
+    def ours():
+        w = udfs.ENTROPY_WEIGHTS(data, benefits, 1.0)
+        return w, udfs.TOPSIS(data, w, benefits, 1.0)
+
+    def peer():
+        y = np.asarray(data, dtype=float)
+        w = pymcdm.weights.entropy_weights(y)
+        return w, pymcdm.methods.TOPSIS()(y, w, ones)
+
+    def check():
+        w, score = ours()
+        engine_w = entropy_weights(x, ones, 1.0).weights
+        np.testing.assert_allclose(np.ravel(w), engine_w, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(np.ravel(score), topsis(x, engine_w, ones).score,
+                                   rtol=0, atol=1e-12)
+        return "returns the engine's weights and closeness (to 1e-12)"
+
+    return Case("udf-parse", "ENTROPY_WEIGHTS + TOPSIS worksheet functions vs pymcdm",
+                "5,000 × 30 nested lists", ours=Contender("ours: udfs.ENTROPY_WEIGHTS + TOPSIS",
+                                                          ours),
+                peers=[Contender("pymcdm 1.4.0 (np.asarray + entropy + TOPSIS)", peer)],
+                refs=[Contender("reference: np.asarray of the nested lists",
+                                lambda: np.asarray(data, dtype=float)),
+                      Contender("reference: engine on a normalised ndarray",
+                                lambda: topsis(normalize(x, ones, 1.0), ones))],
+                target=Target("≥ 1× pymcdm", min_ratio=1.0), check=check, profile=ours,
+                notes=["pymcdm knows no direction: all 30 columns are benefits for both. Both "
+                       "start from the list of row lists of float that xlwings passes."])
+
+
 # ----------------------------------------------------------------------------- import
 
 IMPORT_STMT = "import trade_resilience_xl.udfs"

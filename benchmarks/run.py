@@ -33,7 +33,7 @@ def log(message):
 def builders(full: bool):
     return (cases_engine.entropy_cases() + [cases_engine.theil_case, cases_engine.permutation_case]
             + cases_engine.dagum_cases(full) + cases_engine.pipeline_cases()
-            + [cases_front.udf_call_case, cases_front.udf_import_case,
+            + [cases_front.udf_call_case, cases_front.udf_parse_case, cases_front.udf_import_case,
                cases_front.udf_import_no_mpl_case, cases_front.cli_case])
 
 

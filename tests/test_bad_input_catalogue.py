@@ -1,7 +1,8 @@
 """What researchers really paste into the workbook, refreshed on their only copy.
 
-One catalogue of bad inputs at the workbook level, each run through ``refresh_file`` and
-the command line (``trade-resilience check`` / ``refresh``, in process). The worksheet
+One catalogue of bad inputs at the workbook level, each run through the library
+(``refresh_file``, ``check_file``, ``inspect``); a sample of one case per kind also runs
+through the command line (``trade-resilience check`` / ``refresh``, in process). The worksheet
 functions have their own catalogue (tests/test_udfs.py); this one is about the sheets and
 the file.
 
@@ -30,6 +31,7 @@ Rules decided here (see also read_inputs.py):
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import re
 import shutil
@@ -45,7 +47,8 @@ from trade_resilience_xl import cli
 from trade_resilience_xl.example_data import load_example_panel
 from trade_resilience_xl.workbook.builder import build_workbook
 from trade_resilience_xl.workbook.file_safety import UnsafeFileError
-from trade_resilience_xl.workbook.openpyxl_io import check_file, refresh_file
+from trade_resilience_xl.workbook.openpyxl_io import check_file, opened_file, refresh_file
+from trade_resilience_xl.workbook.refresh import inspect
 
 PYTHON_WORDS = re.compile(r"Traceback|\bNone\b|NoneType|numpy|float64|int64|<class|"
                           r"datetime\.|dtype|Error\(|Exception|\bnan\b(?!\")")
@@ -68,6 +71,7 @@ class Case:
     works: bool = False
     file: bool = False          # file-level: spoil gets the path; refresh_file raises
     readable: bool = False      # file-level refusal of writing only: `check` still works
+    absent: str = ""            # works: text that must not be among the notes
 
     def __str__(self) -> str:
         return self.id
@@ -211,6 +215,38 @@ def damaged_sheet_xml(path):
             archive.writestr(name, data)
 
 
+def encrypt_with_password(path):
+    """What Excel writes for File > Info > Protect Workbook > Encrypt with Password
+    (msoffcrypto-tool, an independent implementation of MS-OFFCRYPTO)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = path.read_bytes()
+    with open(path, "wb") as out:
+        OOXMLFile(io.BytesIO(plain)).encrypt("secret", out)
+
+
+def indicator_codes(**codes):
+    """Rename indicator codes on both sheets: {Indicators code cell: (code, Data header)}."""
+    def spoil(book):
+        for cell, (code, data_header) in codes.items():
+            book["Indicators"][cell] = code
+            row = int(cell[1:]) - 8                         # X1 is Indicators row 8
+            book["Data"][f"{INDICATOR_COLUMNS[row]}3"] = data_header
+    return spoil
+
+
+def drop_year(year):
+    """Every unit's row for ``year`` emptied: a gap in the year sequence."""
+    def spoil(book):
+        ws = book["Data"]
+        for row in range(FIRST, LAST + 1):
+            if ws[f"C{row}"].value == year:
+                for cell in ws[row]:
+                    cell.value = None
+    return spoil
+
+
+NOT_USED = 'is not a code on sheet "Indicators"; not used'
 FILLED = "9 missing value(s) filled by interpolation along years"   # the example has 8
 CSV_TEXT = b"Province,Region,Year,X1\nBeijing,East,2010,56334\n"
 X2 = f"F{BEIJING_2016}"        # X2 of Beijing, 2016
@@ -224,7 +260,7 @@ def missing_marker(marker):
 CATALOGUE = [
     # ---- cells of the numeric ranges
     Case("text in a number cell", put("Data", X2, "abc"), f"Data!{X2}",
-         "X2 for Beijing, 2016 is 'abc'; a number is expected"),
+         'X2 for Beijing, 2016 is "abc"; a number is expected'),
     Case("number with a unit", put("Data", X2, "66.1%"), f"Data!{X2}", "a number is expected"),
     Case("uncalculated formula", put("Data", X2, "=F9*1.01"), f"Data!{X2}",
          "not calculated"),
@@ -248,7 +284,16 @@ CATALOGUE = [
          "missing values are set to stop"),
     Case("a province with no value at all for an indicator",
          data_column("F", "—", range(4, 16)), "Data!F4", "Beijing has no value for X2"),
+    Case("decimal comma '72,76'", put("Data", X2, "72,76"), f"Data!{X2}",
+         'X2 for Beijing, 2016 is "72,76"; a comma is read only between groups of three '
+         "digits (1,234,567.8); for a decimal comma write 72.76"),
+    Case("decimal comma '1,5'", put("Data", X2, "1,5"), f"Data!{X2}", "write 1.5"),
+    Case("thousands separators '1,234,567.8'", put("Data", X2, "1,234,567.8"), "", "",
+         works=True),
     Case("negative indicator values", data_column("E", lambda r: -r), "", "", works=True),
+    Case("near-constant indicator (formula noise)",
+         data_column("H", lambda r: 7.000000000000001 if r == BEIJING_2016 else 7.0), "",
+         "indicator X4 is constant; it gets weight 0", works=True),
     Case("constant indicator", data_column("H", 7), "",
          "indicator X4 is constant; it gets weight 0", works=True),
     Case("all-zero indicator", data_column("H", 0), "",
@@ -284,9 +329,32 @@ CATALOGUE = [
          "Beijing has no row for 2016"),
     Case("a region with one unit", data_column("B", "Capital", range(4, 16)), "", "",
          works=True),
+    Case("every unit in one region", data_column("B", "East"), "",
+         "every unit is in region East", works=True),
+    Case("a year absent for every unit", drop_year(2015), "",
+         "no unit has a row for 2015 (years 2010-2021)", works=True),
+    Case("region spelled in lower case", data_column("B", "east", TIANJIN), "Data!B16",
+         'Region "east" here and "East" in B4 differ only in case, spaces or full-width '
+         "letters"),
+    Case("region in full-width letters", data_column("B", "Ｅａｓｔ", TIANJIN), "Data!B16",
+         '"Ｅａｓｔ" here and "East" in B4'),
+    Case("unit with a trailing space", put("Data", f"A{BEIJING_2016}", "Beijing "),
+         f"Data!A{BEIJING_2016}", '"Beijing " here and "Beijing" in A4'),
+    Case("unit label starting with @", put("Data", f"A{BEIJING_2016}", "@Beijing"),
+         f"Data!A{BEIJING_2016}", "Province starts with @; a label cannot start with =, +, -"),
+    Case("region label starting with +", data_column("B", "+East", TIANJIN), "Data!B16",
+         "Region starts with +"),
+    Case("indicator name starting with -", put("Indicators", "D8", "-cmd|' /C calc'!A0"),
+         "Indicators!D8", "Indicator starts with -"),
+    Case("indicator code starting with =", indicator_codes(A8=("=X1", "=X1")),
+         "Indicators!A8", "Code starts with ="),
+    Case("dimension starting with @", put("Indicators", "B8", "@SUM(1)"), "Indicators!B8",
+         "Dimension starts with @"),
     Case("fewer than 2 units", keep_only_beijing, "Data!", "at least 2 are needed"),
     Case("merged province cells", merge("A4:A15"), "Data!A4:A15", "merged"),
     Case("merged cells over values", merge("E4:F5"), "Data!E4:F5", "merged"),
+    Case("merged header cells", merge("E3:F3"), "Data!E3:F3",
+         "header cells E3:F3 are merged; unmerge them"),
     # ---- shape of the sheets
     Case("empty Data table", delete_data_rows(FIRST, LAST), "Data!A4", "no data rows"),
     Case("empty Data sheet", empty_data_sheet, "Data!", 'no header row with "Region / 地区"'),
@@ -316,6 +384,19 @@ CATALOGUE = [
     Case("blank dimension", put("Indicators", "B8", None), "Indicators!B8", "has no dimension"),
     Case("indicator code twice", put("Indicators", "A9", "X1"), "Indicators!A9",
          "listed twice"),
+    Case("codes FDI/GDP and FDI/Pop (a slash inside a code)",
+         indicator_codes(A8=("FDI/GDP", "FDI/GDP"), A9=("FDI/Pop", "FDI/Pop")), "", "",
+         works=True, absent=NOT_USED),
+    Case("codes GDP and gdp (case matters)",
+         indicator_codes(A8=("GDP", "GDP"), A9=("gdp", "gdp")), "", "", works=True,
+         absent=NOT_USED),
+    Case("bilingual code header 'X1 / 外贸依存度'", put("Data", "E3", "X1 / 外贸依存度"), "", "",
+         works=True, absent=NOT_USED),
+    Case("code matching a header only in case", put("Data", "E3", "x1"), "Indicators!A8",
+         'indicator X1 has no column on sheet "Data" (header row 3, A3:Q3); E3 reads "x1": '
+         "codes match exactly, case included"),
+    Case("two Data columns headed by one code", add_data_column("X1", 3.5), "Data!R3",
+         "indicator X1 heads two columns, E3 and R3; keep one"),
     # ---- Settings
     Case("Shift -1", setting("Shift", -1), "Settings!B4", "Shift is -1; expected a number >= 0"),
     Case("Shift text", setting("Shift", "small"), "Settings!B4", "expected a number >= 0"),
@@ -331,6 +412,18 @@ CATALOGUE = [
          "expected a whole number >= 0"),
     Case("Permutations 2.5", setting("Permutations", 2.5), "Settings!B10",
          "expected a whole number >= 0"),
+    Case("Permutations 200,000", setting("Permutations", 200000), "Settings!B10",
+         "permutations is 200,000; at most 100,000 (999 is usual)"),
+    Case("Bootstrap 1e9", setting("Bootstrap", 10 ** 9), "Settings!B11",
+         "bootstrap is 1,000,000,000; at most 100,000"),
+    Case("Shift with a decimal comma '0,01'", setting("Shift", "0,01"), "Settings!B4",
+         'Shift is "0,01"; expected a number >= 0 (a comma is read only between groups of '
+         "three digits (1,234,567.8); for a decimal comma write 0.01)"),
+    Case("a setting listed twice", chain(put("Settings", "A14", "shift"),
+                                         put("Settings", "B14", 0.01)),
+         "Settings!A14", "setting Shift is listed twice, in A4 and A14; keep one"),
+    Case("Index name starting with +", setting("Index name", "+Growth"), "Settings!B13",
+         "starts with +"),
     Case("Bootstrap with per-year weights",
          chain(setting("Bootstrap", 99), setting("Weighting", "per year")), "Settings!B11",
          "need pooled weighting"),
@@ -356,6 +449,8 @@ CATALOGUE = [
          words="is not an Excel workbook (.xlsx/.xlsm)"),
     Case("a truncated download", truncate, file=True, words="is not an Excel workbook"),
     Case("damaged sheet XML", damaged_sheet_xml, file=True, words="cannot be read as a workbook"),
+    Case("password-protected workbook", encrypt_with_password, file=True,
+         words="is password-protected; save a copy without a password"),
 ]
 
 
@@ -382,8 +477,7 @@ def test_catalogue_is_large_and_distinct():
     assert len({case.id for case in CATALOGUE}) == len(CATALOGUE)
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=str)
-def test_bad_input(case, good, tmp_path, capsys):
+def spoiled_copy(case: Case, good: Path, tmp_path: Path) -> Path:
     path = tmp_path / "case.xlsx"
     shutil.copy(good, path)
     if case.file:
@@ -392,23 +486,34 @@ def test_bad_input(case, good, tmp_path, capsys):
         book = openpyxl.load_workbook(path)
         case.spoil(book)
         book.save(path)
-    before = path.read_bytes() if path.is_file() else None
+    return path
+
+
+def file_bytes(path: Path):
+    return path.read_bytes() if path.is_file() else None
+
+
+@pytest.mark.parametrize("case", CATALOGUE, ids=str)
+def test_bad_input(case, good, tmp_path):
+    """Every case through the library: refresh_file, check_file and inspect (the notes)."""
+    path = spoiled_copy(case, good, tmp_path)
+    before = file_bytes(path)
 
     if case.works:
+        with opened_file(path) as book:
+            checked = inspect(book)                     # what `check` reports
+        assert checked.ok, checked.message()
         report = refresh_file(path)
         assert report.ok, report.message()
-        log = log_text(path)
-        assert case.words in log
+        assert case.words in log_text(path)
+        assert all(note in report.warnings for note in checked.warnings)
+        if case.words:
+            assert any(case.words in note for note in checked.warnings), checked.warnings
+        if case.absent:
+            assert not any(case.absent in note for note in report.warnings), report.warnings
         if "missing" in case.id or "blank cell" in case.id or "N/A" in case.id \
                 or "NaN" in case.id:
-            assert FILLED in log and f"Data!{X2}" in log      # and listed as filled
-        copy = tmp_path / "again.xlsx"
-        shutil.copy(path, copy)
-        assert cli.main(["refresh", str(copy)]) == 0
-        out = capsys.readouterr()
-        assert "Traceback" not in out.err
-        if case.words:
-            assert f"note: {case.words}" in out.out
+            assert FILLED in log_text(path) and f"Data!{X2}" in log_text(path)
         return
 
     if case.file:
@@ -424,7 +529,30 @@ def test_bad_input(case, good, tmp_path, capsys):
         assert first.startswith(case.where), first
         assert case.words in first, first
         assert check_file(path)[0] == report.problems[0]
-    assert (path.read_bytes() if path.is_file() else None) == before
+    assert file_bytes(path) == before
+
+
+# The command line adds only printing and exit codes over the calls above: a sample with one
+# case of each kind (cell refused, sheet refused, settings refused, works with a note, file
+# refused, file readable but not writable) keeps it honest without rerunning the whole matrix.
+CLI_SAMPLE = ("text in a number cell", "decimal comma '72,76'", "no Region column",
+              "Shift -1", "a setting listed twice", "constant indicator",
+              "missing marker '—'", "a year absent for every unit", "read-only file",
+              "a CSV renamed .xlsx", "password-protected workbook")
+
+
+@pytest.mark.parametrize("case", [c for c in CATALOGUE if c.id in CLI_SAMPLE], ids=str)
+def test_bad_input_command_line(case, good, tmp_path, capsys):
+    path = spoiled_copy(case, good, tmp_path)
+    before = file_bytes(path)
+    if case.works:
+        assert cli.main(["check", str(path)]) == 0
+        out = capsys.readouterr()
+        assert "no problems found" in out.out and f"note: {case.words}" in out.out
+        assert cli.main(["refresh", str(path)]) == 0
+        out = capsys.readouterr()
+        assert "Traceback" not in out.err and f"note: {case.words}" in out.out
+        return
 
     code = cli.main(["check", str(path)])
     out = capsys.readouterr()
@@ -432,8 +560,7 @@ def test_bad_input(case, good, tmp_path, capsys):
         assert code == 0 and "no problems found" in out.out
     else:
         assert code == 1
-        shown = out.out if not case.file else out.err
-        first_line = shown.splitlines()[0]
+        first_line = (out.out if not case.file else out.err).splitlines()[0]
         one_line(first_line)
         assert str(path) in first_line
         assert (case.where in first_line) if case.where else case.words in first_line
@@ -445,7 +572,11 @@ def test_bad_input(case, good, tmp_path, capsys):
     one_line(out.err)
     assert out.err.startswith(f"error: {path}")
     assert (f"{path}: {case.where}" in out.err) if case.where else case.words in out.err
-    assert (path.read_bytes() if path.is_file() else None) == before
+    assert file_bytes(path) == before
+
+
+def test_cli_sample_names_existing_cases():
+    assert set(CLI_SAMPLE) <= {case.id for case in CATALOGUE}
 
 
 # ---------------------------------------------------------------------------- size

@@ -68,7 +68,7 @@ def test_inequality_needs_valid_values_and_names_unit_and_year():
     with pytest.raises(InputError, match="needs a positive mean; every value is 0"):
         theil([0.0, 0.0, 0.0])
     with pytest.raises(InputError, match="population: row 2 is 0; it must be positive"):
-        theil([1.0, 2.0, 3.0], weights=[1, 0, 1])
+        theil([1.0, 2.0, 3.0], population=[1, 0, 1])
     with pytest.raises(InputError, match="has no group"):
         theil([1.0, 2.0, 3.0], ["a", None, "b"])
     with pytest.raises(InputError, match="measure must be T, L"):
@@ -100,5 +100,5 @@ def test_extreme_magnitudes_are_refused_not_overflowed():
     with pytest.raises(InputError, match=r"data: row 1, column 2 is 1e\+308; numbers above 1e\+300"):
         entropy_weights([[1.0, 1e308], [2.0, -1e308]])
     with pytest.raises(InputError, match=r"population: row 1 is 1e\+308; numbers above"):
-        theil([1.0, 2.0], weights=[1e308, 1.0])
+        theil([1.0, 2.0], population=[1e308, 1.0])
     assert direction_sign(10**400) is None and direction_sign(-1) == -1

@@ -173,8 +173,10 @@ BAD = {
                        ["panel.csv, row 1", "'population'"]),
     "duplicate unit-year": ("panel", lambda rows: rows.insert(3, list(rows[2])),
                             ["panel.csv, row 4", "State Texas, year 1996 repeats row 3"]),
-    "text in a number column": ("panel", lambda rows: rows[5].__setitem__(6, "1,234"),
-                                ["panel.csv, row 6, column 'SMK'", "'1,234' is not a number"]),
+    "text in a number column": ("panel", lambda rows: rows[5].__setitem__(6, "high"),
+                                ["panel.csv, row 6, column 'SMK'", "'high' is not a number"]),
+    "decimal comma": ("panel", lambda rows: rows[5].__setitem__(6, "72,76"),
+                      ["panel.csv, row 6, column 'SMK'", "'72,76' is not a number"]),
     "column not in the indicator table": ("panel", lambda rows: [r.append("FIPS" if i == 0 else "1")
                                                                  for i, r in enumerate(rows)],
                                           ["panel.csv, row 1, column 'FIPS'", "not an indicator"]),

@@ -43,7 +43,7 @@ def engine_result():
     indicators = pd.DataFrame([{"code": i.code, "indicator": i.indicator,
                                 "dimension": i.dimension, "direction": i.direction}
                                for i in paper.INDICATORS])
-    return run_panel(load_example_panel(), indicators, Settings(shift=1, seed=12345),
+    return run_panel(load_example_panel(), indicators, Settings(shift=1),
                      columns={"unit": "Province", "region": "Region", "year": "Year",
                               "population": "Population"})
 
@@ -311,3 +311,19 @@ def test_unit_label_and_index_name_are_read_as_typed(template, tmp_path):
     inputs = read_inputs(OpenpyxlBook(path))
     assert (inputs.unit_label, inputs.index_name) == ("城市", "Export resilience")
     assert ("Index name", "Export resilience") in inputs.settings_used
+
+
+def test_workbook_and_python_api_share_one_default_seed(template, tmp_path):
+    """Bootstrap bounds from the workbook's default Settings equal the Python API's defaults
+    (they differed by up to 0.008 with two default seeds)."""
+    path = tmp_path / "boot.xlsm"
+    book = openpyxl.load_workbook(template, keep_vba=True)
+    book["Settings"][f"B{L.SETTINGS_HEADER_ROW + 1 + L.SETTING_KEYS.index('Bootstrap')}"] = 49
+    book.save(path)
+    inputs = read_inputs(OpenpyxlBook(path))
+    columns = ["code", "indicator", "dimension", "direction"]
+    from_sheet = run_panel(inputs.data, inputs.indicators[columns], inputs.settings)
+    from_api = run_panel(load_example_panel(), inputs.indicators[columns], Settings(bootstrap=49),
+                         columns={"unit": "Province", "region": "Region", "year": "Year",
+                                  "population": "Population"})
+    pd.testing.assert_frame_equal(from_sheet.bootstrap, from_api.bootstrap)

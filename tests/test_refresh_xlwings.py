@@ -155,3 +155,48 @@ def test_an_unexpected_error_is_one_line_in_a_message_box(built, monkeypatch):
     assert alert["args"][0].startswith(
         "Refresh stopped by an unexpected error: float division by zero deep in a bug\n")
     assert "Traceback" not in alert["args"][0] and alert["args"][3] == "critical"
+
+
+class _Api:
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+class _Range:
+    """Just the COM object model merged_ranges uses: MergeCells (True, False, or None for a
+    mix) and MergeArea.Address, for ranges built from a set of merged areas."""
+
+    def __init__(self, cells, merges):
+        self.cells, self.merges = cells, merges      # [(row, col)], {(row, col): "$A$4:$A$15"}
+        flags = {(row, col) in merges for row, col in cells}
+        merge_cells = flags.pop() if len(flags) == 1 else None
+        area = merges.get(cells[0]) if len(cells) == 1 else None
+        self.api = _Api(MergeCells=merge_cells, MergeArea=_Api(Address=area))
+
+    @property
+    def columns(self):
+        cols = sorted({col for _, col in self.cells})
+        return [_Range([c for c in self.cells if c[1] == col], self.merges) for col in cols]
+
+    def __iter__(self):
+        return iter(_Range([cell], self.merges) for cell in self.cells)
+
+
+class _Book:
+    def __init__(self, merges, rows=20, cols=6):
+        cells = [(r, c) for r in range(1, rows + 1) for c in range(1, cols + 1)]
+        sheet = _Api(used_range=_Range(cells, merges))
+        self.sheets = {"Data": sheet}
+
+
+def test_merged_ranges_through_the_object_model():
+    area = {(r, 1): "$A$4:$A$15" for r in range(4, 16)}
+    header = {(3, c): "$E$3:$F$3" for c in (5, 6)}
+    io = xlwings_io.XlwingsBook(_Book({**area, **header}))
+    assert io.merged_ranges("Data") == ["A4:A15", "E3:F3"]
+    assert xlwings_io.XlwingsBook(_Book({})).merged_ranges("Data") == []
+
+
+def test_merged_ranges_on_the_remote_engine_are_unknown_not_fatal(built):
+    book = xw.Book(json=payload(built))
+    assert xlwings_io.XlwingsBook(book).merged_ranges("Data") == []

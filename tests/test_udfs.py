@@ -109,8 +109,6 @@ def test_topsis_and_composite_score(panel, signs):
         got = udfs.TOPSIS(excel(x.tolist()), w, column(symbols(signs)))
         assert len(got) == x.shape[0] and all(len(r) == 1 for r in got)
         np.testing.assert_allclose([r[0] for r in got], expected)
-    default_directions = udfs.TOPSIS(excel(x.tolist()), row(weights))
-    np.testing.assert_allclose([r[0] for r in default_directions], engine.topsis(x, weights).score)
     score = udfs.COMPOSITE_SCORE(excel(x.tolist()), row(weights), row(symbols(signs)), 0)
     np.testing.assert_allclose([r[0] for r in score], engine.weighted_sum(x, weights, signs, 0))
 
@@ -161,7 +159,7 @@ def test_dagum_gini_table():
     regions = ["East", "West", "East", "Central", "West", "Central"]
     pop = [10.0, 20.0, 5.0, 8.0, 12.0, 7.0]
     r = engine.dagum_gini(np.array(scores), regions, pop)
-    table = udfs.DAGUM_GINI(scores, row(regions), column(pop))
+    table = udfs.DAGUM_GINI(scores, column(pop), row(regions))
     assert [t[0] for t in table] == ["Total", "Within", "Net between", "Transvariation",
                                      "Within share", "Net between share",
                                      "Transvariation share", "East", "West", "Central"]
@@ -190,8 +188,9 @@ def test_currency_cells_and_numpy_scalars_are_numbers():
     """Classic xlwings passes currency-formatted cells as decimal.Decimal (pywin32 VT_CY)."""
     from decimal import Decimal
 
-    plain = udfs.TOPSIS([[1.0, 5.0], [2.0, 3.0], [4.0, 1.0]], [0.5, 0.5])
-    assert udfs.TOPSIS([[Decimal("1.00"), 5.0], [2.0, np.float64(3.0)], [4.0, 1]], [0.5, 0.5]) == plain
+    plain = udfs.TOPSIS([[1.0, 5.0], [2.0, 3.0], [4.0, 1.0]], [0.5, 0.5], ["+", "-"])
+    assert udfs.TOPSIS([[Decimal("1.00"), 5.0], [2.0, np.float64(3.0)], [4.0, 1]], [0.5, 0.5],
+                       ["+", "-"]) == plain
     assert (udfs.THEIL([Decimal("1"), Decimal("sNaN")]) ==
             "THEIL: x cell 2 is not a finite number; numbers expected")
 
@@ -200,6 +199,92 @@ def test_integers_and_single_cells_are_accepted():
     assert udfs.TOPSIS([[1, 5], [2, 3], [4, 1]], [1, 1], ["+", -1]) == udfs.TOPSIS(
         [[1.0, 5.0], [2.0, 3.0], [4.0, 1.0]], [0.5, 0.5], ["+", "-"])
     assert udfs.ENTROPY_WEIGHTS([[1.0], [2.0]], [["+"]]) == [[1.0]]  # nested 1 x 1 and n x 1
+
+
+# ----------------------------------------------------------------------- issue 16: directions
+RAW = [[1.0, 5.0], [2.0, 3.0], [4.0, 1.0]]
+
+
+@pytest.mark.parametrize("name", ["TOPSIS", "COMPOSITE_SCORE"])
+def test_raw_data_without_directions_are_refused(name):
+    """The issue's example: {1,5;2,3;4,1} with a cost column scored as if both were benefits."""
+    assert getattr(udfs, name)(RAW, [0.5, 0.5]) == (
+        f"{name}: directions are missing; raw data need them (one + or - per column, e.g. "
+        f"={name}(data, weights, Indicators!E8:E20)), or pass NORMALIZE's output (with the "
+        "same shift)")
+
+
+@pytest.mark.parametrize("shift", [0.0, 0.01, 1.0])
+def test_topsis_of_normalize_output_equals_topsis_with_directions(panel, signs, shift):
+    frame, codes = panel
+    x = frame[codes].to_numpy()
+    weights = udfs.ENTROPY_WEIGHTS(excel(x.tolist()), row(symbols(signs)), shift)[0]
+    normalized = udfs.NORMALIZE(excel(x.tolist()), row(symbols(signs)), shift)
+    for name in ("TOPSIS", "COMPOSITE_SCORE"):
+        function = getattr(udfs, name)
+        got = function(normalized, row(weights), None, shift)
+        want = function(excel(x.tolist()), row(weights), row(symbols(signs)), shift)
+        np.testing.assert_allclose(np.ravel(got), np.ravel(want), rtol=0, atol=1e-12)
+    # The closeness is the engine's on the raw data with their directions.
+    np.testing.assert_allclose(np.ravel(udfs.TOPSIS(normalized, row(weights), None, shift)),
+                               engine.topsis(x, weights, signs, shift).score, rtol=0, atol=1e-12)
+
+
+def test_normalize_output_with_another_shift_is_refused():
+    y = udfs.NORMALIZE(RAW, ["+", "-"], 0.01)
+    assert udfs.COMPOSITE_SCORE(y, [0.5, 0.5]).startswith("COMPOSITE_SCORE: directions are missing")
+    assert isinstance(udfs.COMPOSITE_SCORE(y, [0.5, 0.5], None, 0.01), list)
+
+
+# ----------------------------------------------------------------------- issue 10
+def test_decimal_comma_text_is_refused_in_worksheet_functions():
+    assert udfs.NORMALIZE([[1.0, 2.0], [3.0, 4.0]], ["+", "+"], "0,01") == (
+        'NORMALIZE: shift is text ("0,01"); a number >= 0 expected')
+    assert udfs.ENTROPY_WEIGHTS([["72,76", 2.0], [3.0, 4.0]], ["+", "+"]) == (
+        'ENTROPY_WEIGHTS: data row 1, column 1 is text ("72,76"); numbers expected')
+
+
+def test_near_constant_column_gets_weight_zero_in_entropy_weights():
+    """7 everywhere but one 7.000000000000001 (formula noise) is a constant column."""
+    noisy = [[1.0, 7.0], [2.0, 7.000000000000001], [4.0, 7.0]]
+    assert udfs.ENTROPY_WEIGHTS(noisy, ["+", "+"], 0.01) == [[1.0, 0.0]]
+    assert udfs.ENTROPY_WEIGHTS(noisy, ["+", "+"], 1) == [[1.0, 0.0]]
+    table = udfs.ENTROPY_TABLE(noisy, ["+", "+"], 0.01)
+    assert table[2][1:] == [1.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("spelled", ["east", "East ", "ＥＡＳＴ", " EAST"])
+def test_region_spellings_are_refused_naming_both(spelled):
+    for function in (udfs.THEIL_DECOMP, udfs.DAGUM_GINI):
+        got = function(SCORES + [5.0], None, ["East", "East", "West", "West", spelled])
+        assert got == (f'{function.__name__}: regions cell 1 "East" and regions cell 5 '
+                       f'"{spelled}" differ only in case, spaces or full-width letters; spell '
+                       "each region one way")
+
+
+def test_dagum_gini_takes_pop_before_regions_like_theil_decomp():
+    scores = [0.3, 0.5, 0.2, 0.9, 0.4, 0.35]
+    regions = ["East", "West", "East", "Central", "West", "Central"]
+    pop = [10.0, 20.0, 5.0, 8.0, 12.0, 7.0]
+    table = udfs.DAGUM_GINI(scores, pop, regions)
+    assert table[0][1] == pytest.approx(engine.dagum_gini(scores, regions, pop).total, abs=1e-15)
+    swapped = "regions has a different value for every unit: are pop and regions swapped?"
+    assert udfs.DAGUM_GINI(scores, regions, pop) == f"DAGUM_GINI: {swapped}"
+    assert udfs.THEIL_DECOMP(scores, regions, pop) == f"THEIL_DECOMP: {swapped}"
+
+
+@pytest.mark.parametrize("label", ["=HYPERLINK(\"http://x\")", "+East", "-East", "@East"])
+def test_region_labels_that_start_like_formulas_are_refused(label):
+    got = udfs.THEIL_DECOMP(SCORES, None, ["East", label, "West", "West"])
+    assert got == (f"THEIL_DECOMP: regions cell 2 starts with {label[0]}; a label cannot start "
+                   "with =, +, - or @ (it would run as a formula where it is written)")
+
+
+def test_plain_block_fast_path_still_names_bad_cells():
+    assert udfs.ENTROPY_WEIGHTS([[1.0, 2.0], [3.0, True]], ["+", "+"]) == (
+        "ENTROPY_WEIGHTS: data row 2, column 2 is TRUE (a logical value); numbers expected")
+    assert udfs.ENTROPY_WEIGHTS([[1.0, 2.0], [3.0, float("inf")]], ["+", "+"]) == (
+        "ENTROPY_WEIGHTS: data row 2, column 2 is not a finite number; numbers expected")
 
 
 # ----------------------------------------------------------------------- messages
@@ -272,11 +357,24 @@ BAD_INPUTS = [
      "left empty for equal weights"),
     (udfs.THEIL_DECOMP, (SCORES, None, ["East", "West", "West"]),
      "THEIL_DECOMP: regions has 3 cells for 4 rows of scores"),
-    (udfs.DAGUM_GINI, (SCORES, ["East", None, "West", "West"]),
+    (udfs.DAGUM_GINI, (SCORES, None, ["East", None, "West", "West"]),
      "DAGUM_GINI: regions cell 2 is blank or an error value; a region name expected"),
-    (udfs.DAGUM_GINI, (SCORES, ["East", "East ", " East", "East"]),
+    (udfs.DAGUM_GINI, (SCORES, None, ["East", "East", "East", "East"]),
      'DAGUM_GINI: regions holds one region only ("East"); a decomposition needs at least 2'),
-    (udfs.DAGUM_GINI, ([-1.0, 2.0, 3.0, 4.0], REGIONS),
+    (udfs.TOPSIS, (D, [1.0, 1.0, 1.0]),
+     "TOPSIS: directions are missing; raw data need them (one + or - per column, e.g. "
+     "=TOPSIS(data, weights, Indicators!E8:E20)), or pass NORMALIZE's output (with the same "
+     "shift)"),
+    (udfs.COMPOSITE_SCORE, (D, [1.0, 1.0, 1.0], None, 0),
+     "COMPOSITE_SCORE: directions are missing; raw data need them (one + or - per column, "
+     "e.g. =COMPOSITE_SCORE(data, weights, Indicators!E8:E20)), or pass NORMALIZE's output "
+     "(with the same shift)"),
+    (udfs.DAGUM_GINI, (SCORES, REGIONS, [10.0, 20.0, 30.0, 40.0]),
+     "DAGUM_GINI: regions has a different value for every unit: are pop and regions swapped?"),
+    (udfs.THEIL_DECOMP, (SCORES, None, ["East", "east", "West", "West"]),
+     'THEIL_DECOMP: regions cell 1 "East" and regions cell 2 "east" differ only in case, '
+     "spaces or full-width letters; spell each region one way"),
+    (udfs.DAGUM_GINI, ([-1.0, 2.0, 3.0, 4.0], None, REGIONS),
      "DAGUM_GINI: scores cell 1 is -1; the Gini needs values >= 0"),
     (udfs.THEIL_DECOMP, (SCORES, None, REGIONS, "X"),
      'THEIL_DECOMP: measure is "X"; use T (Theil T) or L (Theil L)'),
@@ -299,11 +397,12 @@ BAD_INPUTS = [
      "numbers expected"),
     (udfs.THEIL_DECOMP, (SCORES, [1e308] * 4, REGIONS),
      "THEIL_DECOMP: pop cell 1 is too large a number (above 1e+300); numbers expected"),
-    (udfs.DAGUM_GINI, ([1.0, 5e-324, 3.0, 4.0], REGIONS),
+    (udfs.DAGUM_GINI, ([1.0, 5e-324, 3.0, 4.0], None, REGIONS),
      "DAGUM_GINI: scores cell 2 is too small a number (below 2.2e-308); numbers expected"),
 ]
 # TOPSIS with a positive weight only on a constant column: the engine's own message.
-BAD_INPUTS[20] = (udfs.TOPSIS, ([[1.0, 5.0, 7.0], [2.0, 5.0, 3.0], [4.0, 5.0, 1.0]], [0.0, 1.0, 0.0]),
+BAD_INPUTS[20] = (udfs.TOPSIS, ([[1.0, 5.0, 7.0], [2.0, 5.0, 3.0], [4.0, 5.0, 1.0]], [0.0, 1.0, 0.0],
+                                DIRS),
                   "TOPSIS: every indicator with a positive weight is constant; TOPSIS cannot rank")
 
 
@@ -358,7 +457,7 @@ def test_unexpected_errors_are_one_line_without_traceback(monkeypatch):
 
 def test_non_finite_results_never_reach_a_cell(monkeypatch):
     monkeypatch.setattr(udfs.engine, "weighted_sum", lambda *a, **k: np.array([0.5, np.nan, 1.0]))
-    assert udfs.COMPOSITE_SCORE(D, [1.0, 1.0, 1.0]) == (
+    assert udfs.COMPOSITE_SCORE(D, [1.0, 1.0, 1.0], DIRS) == (
         "COMPOSITE_SCORE: the numbers are too large or too small to compute with (overflow); "
         "rescale them")
 

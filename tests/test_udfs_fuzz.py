@@ -53,6 +53,14 @@ CATALOGUE = [re.compile(p) for p in (
     r"regions is missing; the arguments are \(scores, pop, regions\) with pop left empty for "
     r"equal weights",
     r"resistance has \d+ cells?; at least 3 units expected",
+    r"directions are missing; raw data need them \(one \+ or - per column, e\.g\. "
+    r"=(?:TOPSIS|COMPOSITE_SCORE)\(data, weights, Indicators!E8:E20\)\), or pass NORMALIZE's "
+    r"output \(with the same shift\)",
+    rf'{WHERE} ".*" and {WHERE} ".*" differ only in case, spaces or full-width letters; '
+    r"spell each region one way",
+    r"regions has a different value for every unit: are pop and regions swapped\?",
+    rf"{WHERE} starts with [=+\-@]; a label cannot start with =, \+, - or @ \(it would run "
+    r"as a formula where it is written\)",
     r"\w+ is (?:empty|not a range of cells|not a rectangular range of cells)",
     re.escape(excel_results.NON_FINITE_MESSAGE),
 )]
@@ -209,14 +217,14 @@ def test_theil_decomp_with_anything(scores, pop, regions, measure):
 def test_inequality_tables_with_plausible_input(call):
     scores, pop, regions, measure = call
     check_result("THEIL_DECOMP", udfs.THEIL_DECOMP(scores, pop, regions, measure))
-    check_result("DAGUM_GINI", udfs.DAGUM_GINI(scores, regions, pop))
+    check_result("DAGUM_GINI", udfs.DAGUM_GINI(scores, pop, regions))
     check_result("THEIL", udfs.THEIL(scores, pop, measure))
 
 
 @FUZZ
-@given(ANY, ANY, OPTIONAL)
-def test_dagum_gini_with_anything(scores, regions, pop):
-    check_result("DAGUM_GINI", udfs.DAGUM_GINI(scores, regions, pop))
+@given(ANY, OPTIONAL, ANY)
+def test_dagum_gini_with_anything(scores, pop, regions):
+    check_result("DAGUM_GINI", udfs.DAGUM_GINI(scores, pop, regions))
 
 
 @FUZZ
@@ -248,12 +256,30 @@ def test_moderate_numbers_never_overflow(n, m, data):
              ("NORMALIZE", (x, signs)), ("TOPSIS", (x, weights, signs)),
              ("COMPOSITE_SCORE", (x, weights, signs, 0.01)),
              ("THEIL_DECOMP", (positive, pop, regions)), ("THEIL_DECOMP", (positive, None, regions, "L")),
-             ("DAGUM_GINI", (positive, regions, pop)),
+             ("DAGUM_GINI", (positive, pop, regions)),
              ("THEIL", ([r[0] for r in positive], pop)),
              ("RESILIENCE_TYPE", ([r[0] for r in x], [r[-1] for r in x]))]
     for name, arguments in calls:
         message = check_result(name, getattr(udfs, name)(*arguments))
         assert message != excel_results.NON_FINITE_MESSAGE, (name, arguments)
+
+
+@FUZZ
+@given(st.sampled_from(["TOPSIS", "COMPOSITE_SCORE"]), st.integers(2, 8), st.integers(1, 5),
+       st.data())
+def test_omitted_directions_on_raw_data_are_refused(name, n, m, data):
+    """Issue 16: without directions only NORMALIZE's output is scored (all benefits); raw
+    data, whose cost columns would silently count the wrong way, get the one-line message."""
+    x = data.draw(matching(n, m, st.floats(-1e3, 1e3, allow_subnormal=False)))
+    weights = data.draw(st.lists(st.floats(0.1, 10), min_size=m, max_size=m))
+    spans = [max(col) - min(col) for col in zip(*x)]
+    lows = [min(col) for col in zip(*x)]
+    normalised = all(abs(lo - 1) <= 1e-9 for lo in lows) and all(
+        abs(s - 1) <= 1e-9 or s <= 1e-9 for s in spans)
+    result = getattr(udfs, name)(x, weights)
+    if not normalised:
+        assert result.startswith(f"{name}: directions are missing; raw data need them")
+    check_result(name, result)
 
 
 @pytest.mark.parametrize("name", sorted(n for n in dir(udfs) if n.isupper() and not n.startswith("_")))
@@ -269,7 +295,7 @@ def test_every_function_is_fuzzed(name):
     ("TOPSIS", indicator_call(True), lambda f, c: f(*c)),
     ("COMPOSITE_SCORE", indicator_call(True), lambda f, c: f(*c)),
     ("THEIL_DECOMP", grouped_call(), lambda f, c: f(*c)),
-    ("DAGUM_GINI", grouped_call(), lambda f, c: f(c[0], c[2], c[1])),
+    ("DAGUM_GINI", grouped_call(), lambda f, c: f(c[0], c[1], c[2])),
     ("THEIL", grouped_call(), lambda f, c: f(c[0], c[1], c[3])),
 ])
 def test_plausible_strategies_reach_the_engine(name, strategy, call):

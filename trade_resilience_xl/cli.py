@@ -232,9 +232,12 @@ def cmd_refresh(args) -> int:
 def cmd_check(args) -> int:
     path = Path(args.workbook)
     with _opened(path) as book:
-        problems = list(_refresh_module().check(book))
+        report = _refresh_module().inspect(book)
+    problems = report.problems
     if not problems:
         print(f"{path}: no problems found / 未发现问题")
+        for note in report.warnings:        # the notes a refresh would put on the Log
+            print(f"  note: {note}")
         return EXIT_OK
     for problem in problems:
         print(f"{path}: {problem}")

@@ -22,6 +22,7 @@ import numpy as np
 
 from trade_resilience_xl.engine import direction_sign
 from trade_resilience_xl.engine.arrays import MAX_MAGNITUDE
+from trade_resilience_xl.workbook.cell_values import blank, label_key, label_problem, quote
 
 
 class ArgError(ValueError):
@@ -110,14 +111,9 @@ def _as_float(value) -> float | None:
 
 
 def show(value) -> str:
-    """A cell value as a message quotes it."""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, str):
-        text = value if len(value) <= 30 else value[:27] + "..."
-        # One line: line breaks and other unprintable characters shown as spaces.
-        text = "".join(ch if ch.isprintable() else " " for ch in text)
-        return f'"{text}"'
+    """A cell value as a message quotes it (cell_values.quote, the sheets' rule too)."""
+    if isinstance(value, (bool, str)):
+        return quote(value)
     number = _as_float(value)
     if number is None:
         return "not a number"
@@ -126,7 +122,7 @@ def show(value) -> str:
 
 def number_problem(value) -> str | None:
     """Why ``value`` is no usable number, or None when it is one."""
-    if value is None or (isinstance(value, str) and value == ""):
+    if value is None or (isinstance(value, str) and blank(value)):
         return "is blank or an error value"
     if isinstance(value, bool):
         return f"is {show(value)} (a logical value)"
@@ -144,6 +140,29 @@ def number_problem(value) -> str | None:
     return "is too small a number (below 2.2e-308)" if 0 < abs(number) < SMALLEST_NUMBER else None
 
 
+def _usable(arr: np.ndarray) -> bool:
+    """Every value finite, at most MAX_MAGNITUDE and not subnormal."""
+    magnitude = np.abs(arr)
+    return bool(np.isfinite(arr).all() and (magnitude <= MAX_MAGNITUDE).all()
+                and not ((magnitude < SMALLEST_NUMBER) & (arr != 0)).any())
+
+
+def _plain_block(value) -> np.ndarray | None:
+    """The matrix of a block of plain numbers, as xlwings passes most ranges, in two C-speed
+    passes (types, then np.array); None for anything else, which the per-cell path reads
+    (and, if it is bad, names the cell)."""
+    if (type(value) is not list or len(value) < 2 or type(value[0]) is not list
+            or len(value[0]) < 2):
+        return None
+    try:
+        if not set(map(type, itertools.chain.from_iterable(value))) <= _FAST_NUMBER_TYPES:
+            return None
+        arr = np.array(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):  # a row that is no list; ragged; huge int
+        return None
+    return arr if arr.ndim == 2 and _usable(arr) else None
+
+
 def _float_array(flat: list, kind: str, arg: str, shape) -> np.ndarray:
     """Floats of ``flat`` (row-major) reshaped to ``shape``; the first bad cell is an error."""
     if set(map(type, flat)) <= _FAST_NUMBER_TYPES:
@@ -151,9 +170,7 @@ def _float_array(flat: list, kind: str, arg: str, shape) -> np.ndarray:
             arr = np.array(flat, dtype=float)
         except OverflowError:
             arr = None
-        magnitude = np.abs(arr) if arr is not None else None
-        if (arr is not None and np.isfinite(arr).all() and (magnitude <= MAX_MAGNITUDE).all()
-                and not ((magnitude < SMALLEST_NUMBER) & (arr != 0)).any()):
+        if arr is not None and _usable(arr):
             return arr.reshape(shape)
     width = shape[1] if len(shape) == 2 else 1
     for k, value in enumerate(flat):
@@ -168,6 +185,9 @@ def _float_array(flat: list, kind: str, arg: str, shape) -> np.ndarray:
 def _number_matrix(value, arg: str, columns: int | None = None) -> tuple[np.ndarray, str]:
     """An n x m float matrix and the range's kind. A one-dimensional range is one column,
     unless ``columns`` (the count of a per-column argument) says it is one row."""
+    plain = _plain_block(value)
+    if plain is not None:
+        return plain, "block"
     kind, values = cells(value, arg)
     if kind == "block":
         n, m = len(values), len(values[0])
@@ -256,18 +276,30 @@ def region_labels(value, n: int, arg: str = "regions", of: str = "scores") -> li
     kind, flat = line_of_cells(value, arg)
     if len(flat) != n:
         raise ArgError(f"{arg} has {_cells_word(len(flat))} for {n} rows of {of}")
-    labels = []
+    labels, first = [], {}
     for i, item in enumerate(flat):
         label = _label(item)
         if label is None:
             problem = ("is blank or an error value" if item is None or isinstance(item, str)
                        else "is not a finite number")
             raise ArgError(f"{where(arg, kind, i)} {problem}; a region name expected")
+        problem = label_problem(item)
+        if problem:
+            raise ArgError(f"{where(arg, kind, i)} {problem}")
+        # "East", "east ", "ＥＡＳＴ": one region or two? Not guessed: refused.
+        j, spelling = first.setdefault(label_key(label), (i, item))
+        if spelling != item and isinstance(item, str) and isinstance(spelling, str):
+            raise ArgError(f"{where(arg, kind, j)} {show(spelling)} and {where(arg, kind, i)} "
+                           f"{show(item)} differ only in case, spaces or full-width letters; "
+                           "spell each region one way")
         labels.append(label)
     distinct = list(dict.fromkeys(labels))
     if len(distinct) < 2:
         raise ArgError(f"{arg} holds one region only ({show(distinct[0])}); a decomposition "
                        "needs at least 2")
+    if len(distinct) == len(labels):
+        raise ArgError(f"{arg} has a different value for every unit: are pop and regions "
+                       "swapped?")
     return labels
 
 

@@ -27,7 +27,8 @@ _DIRECTIONS_DOC = ("One cell per column of data, as a row or a column: + (benefi
                    "also 1/-1, benefit/cost, positive/negative, 正/负.")
 _SHIFT_DOC = "Added to every min-max normalised value (default 1, as in the paper; 0.0001 and 0.01 are common)."
 _WEIGHTS_DOC = "One weight >= 0 per column of data, as a row or a column (e.g. =ENTROPY_WEIGHTS(...)); rescaled to sum 1."
-_OPTIONAL_DIRECTIONS_DOC = "Optional. + or - per column of data (default all +)."
+_OPTIONAL_DIRECTIONS_DOC = ("+ or - per column of data; may be left out only when data is NORMALIZE's "
+                            "output (then all are benefits).")
 _SCORES_DOC = "Values >= 0: one row per province, one column per year (or a single row/column)."
 _REGIONS_DOC = "Region name of each province (row or column, same order as scores); at least 2 regions. Required."
 _POP_DOC = ("Optional. Population per province: one column (same every year) or one per year "
@@ -47,14 +48,23 @@ def _data_with_directions(data, directions):
     return x, signs
 
 
-def _data_weights_directions(data, weights, directions):
+def _data_weights_directions(name, data, weights, directions, shift):
+    """Data, weights, directions and shift of TOPSIS / COMPOSITE_SCORE. Without directions
+    only NORMALIZE's output is taken (all benefits then): raw data would silently count
+    their cost columns the wrong way."""
     signs = None if directions is None else args.directions(directions)
     w_count = np.size(args.number_vector(weights, "weights"))
     x = args.number_block(data, "data", columns=w_count)
     w = args.indicator_weights(weights, x.shape[1])
+    s = args.shift(shift)
     if signs is not None:
         args.check_count("directions", signs, x.shape[1], "columns of data")
-    return x, w, signs
+    elif not engine.is_normalized(x, s):
+        raise args.ArgError(
+            "directions are missing; raw data need them (one + or - per column, e.g. "
+            f"={name}(data, weights, Indicators!E8:E20)), or pass NORMALIZE's output "
+            "(with the same shift)")
+    return x, w, signs, s
 
 
 @xw.func
@@ -107,9 +117,9 @@ def NORMALIZE(data, directions, shift=1.0):
 @excel_function
 def TOPSIS(data, weights, directions=None, shift=1.0):
     """TOPSIS closeness in [0, 1] of each row of data (1 = best), after min-max normalisation with directions and weighting: one column, one value per row."""
-    x, w, signs = _data_weights_directions(data, weights, directions)
+    x, w, signs, s = _data_weights_directions("TOPSIS", data, weights, directions, shift)
     with results.engine_errors_in("data", "block"):
-        result = engine.topsis(x, w, signs, args.shift(shift))
+        result = engine.topsis(x, w, signs, s)
     return results.clean_table(result.score[:, None])
 
 
@@ -121,18 +131,26 @@ def TOPSIS(data, weights, directions=None, shift=1.0):
 @excel_function
 def COMPOSITE_SCORE(data, weights, directions=None, shift=1.0):
     """Weighted sum of the min-max normalised (and shifted) data of each row: one column, one score per row."""
-    x, w, signs = _data_weights_directions(data, weights, directions)
+    x, w, signs, s = _data_weights_directions("COMPOSITE_SCORE", data, weights, directions, shift)
     with results.engine_errors_in("data", "block"):
-        score = engine.weighted_sum(x, w, signs, args.shift(shift))
+        score = engine.weighted_sum(x, w, signs, s)
     return results.clean_table(score[:, None])
+
+
+def _require_regions(regions):
+    # pop may be left out in the middle, =THEIL_DECOMP(scores,,regions): VBA allows that for
+    # Optional arguments only, and Python needs a default on regions too once pop has one.
+    if regions is None:
+        raise args.ArgError("regions is missing; the arguments are (scores, pop, regions) "
+                            "with pop left empty for equal weights")
 
 
 def _inequality_inputs(scores, regions, pop, measure_name, positive):
     x, kind = args.number_table(scores, "scores")
     labels = args.region_labels(regions, x.shape[0])
-    weights = args.population(pop, x.shape)
+    population = args.population(pop, x.shape)
     args.inequality_values(x, kind, "scores", measure_name, positive)
-    return x, kind, labels, weights
+    return x, kind, labels, population
 
 
 @xw.func
@@ -143,16 +161,13 @@ def _inequality_inputs(scores, regions, pop, measure_name, positive):
 @excel_function
 def THEIL_DECOMP(scores, pop=None, regions=None, measure="T"):
     """Theil index by region: Total, Within, Between, their shares, each region's own index and its contribution (within term / total); one column per column of scores."""
-    # pop may be left out in the middle, =THEIL_DECOMP(scores,,regions): VBA allows that for
-    # Optional arguments only, and Python needs a default on regions too once pop has one.
-    if regions is None:
-        raise args.ArgError("regions is missing; the arguments are (scores, pop, regions) "
-                            "with pop left empty for equal weights")
+    _require_regions(regions)
     measure = args.choice(measure, "measure", _MEASURES, "T", "T (Theil T) or L (Theil L)")
-    x, kind, labels, weights = _inequality_inputs(scores, regions, pop, _MEASURE_NAMES[measure],
-                                                  positive=measure == "L")
+    x, kind, labels, population = _inequality_inputs(scores, regions, pop,
+                                                     _MEASURE_NAMES[measure],
+                                                     positive=measure == "L")
     with results.engine_errors_in("scores", kind):
-        r = engine.theil(x, labels, weights, measure)
+        r = engine.theil(x, labels, population, measure)
     rows = [["Total", *r.total], ["Within", *r.within], ["Between", *r.between],
             ["Within share", *r.within_share], ["Between share", *r.between_share]]
     rows += [[g, *r.group_index[:, i]] for i, g in enumerate(r.groups)]
@@ -162,14 +177,16 @@ def THEIL_DECOMP(scores, pop=None, regions=None, measure="T"):
 
 @xw.func
 @xw.arg("scores", doc=_SCORES_DOC)
-@xw.arg("regions", doc=_REGIONS_DOC)
 @xw.arg("pop", doc=_POP_DOC)
+@xw.arg("regions", doc=_REGIONS_DOC)
 @excel_function
-def DAGUM_GINI(scores, regions, pop=None):
+def DAGUM_GINI(scores, pop=None, regions=None):
     """Dagum Gini decomposition by region: Total, Within, Net between, Transvariation, their shares and each region's own Gini; one column per column of scores."""
-    x, kind, labels, weights = _inequality_inputs(scores, regions, pop, "the Gini", positive=False)
+    _require_regions(regions)
+    x, kind, labels, population = _inequality_inputs(scores, regions, pop, "the Gini",
+                                                     positive=False)
     with results.engine_errors_in("scores", kind):
-        r = engine.dagum_gini(x, labels, weights)
+        r = engine.dagum_gini(x, labels, population)
     rows = [["Total", *r.total], ["Within", *r.within], ["Net between", *r.net_between],
             ["Transvariation", *r.transvariation], ["Within share", *r.within_share],
             ["Net between share", *r.net_between_share],
@@ -189,12 +206,12 @@ def THEIL(x, pop=None, measure="T"):
     values = args.number_vector(x, "x")
     if values.size < 2:
         raise args.ArgError("x has 1 cell; at least 2 cells expected")
-    weights = args.population(pop, (values.size, 1), of="x")
+    population = args.population(pop, (values.size, 1), of="x")
     kind = args.cells(x, "x")[0]
     args.inequality_values(values[:, None], kind, "x", _MEASURE_NAMES[measure],
                            positive=measure == "L")
     with results.engine_errors_in("x", kind):
-        total = engine.theil(values, None, weights, measure).total
+        total = engine.theil(values, None, population, measure).total
     return results.clean_table([[total]])[0][0]
 
 

@@ -114,7 +114,8 @@ def as_weights_vector(weights, m: int, what: str = "weights") -> np.ndarray:
     return w / total
 
 
-def _blank(value) -> bool:
+def is_blank(value) -> bool:
+    """Nothing, NaN, or text of spaces only: the one rule for an empty cell."""
     if value is None:
         return True
     if isinstance(value, (float, np.floating)):
@@ -133,7 +134,7 @@ def as_groups(groups, n: int, what: str = "groups", row_labels=None):
     for i, value in enumerate(values):
         code = index.get(value)
         if code is None:
-            if _blank(value):
+            if is_blank(value):
                 raise InputError(f"{what}: {_where(i, None, row_labels, None)} has no group",
                                  row=i, unit=_label(row_labels, i))
             code = index[value] = len(index)

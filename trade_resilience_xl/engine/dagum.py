@@ -57,7 +57,7 @@ class DagumResult:
     warnings: list = field(default_factory=list)
 
 
-def dagum_gini(x, groups, weights=None, *, unit_labels=None, column_labels=None) -> DagumResult:
+def dagum_gini(x, groups, population=None, *, unit_labels=None, column_labels=None) -> DagumResult:
     """Dagum's Gini decomposition of x (n,) or (n, k) by ``groups``, optionally population weighted.
 
     Mexican state incomes in 2000 by Hanson's regions; the three parts add up to the Gini:
@@ -68,7 +68,7 @@ def dagum_gini(x, groups, weights=None, *, unit_labels=None, column_labels=None)
     >>> round(d.total, 4), round(d.within + d.net_between + d.transvariation, 4)
     (0.2581, 0.2581)
     """
-    gv = grouped_values(x, groups, weights, positive=False, measure_name="Gini",
+    gv = grouped_values(x, groups, population, positive=False, measure_name="Gini",
                         unit_labels=unit_labels, column_labels=column_labels)
     return dagum_of_groups(gv, column_labels=column_labels)
 

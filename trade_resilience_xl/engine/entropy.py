@@ -10,17 +10,43 @@ from .arrays import as_directions, as_matrix, as_shift
 from .errors import InputError
 
 
+#: A column whose range is at most this fraction of its largest magnitude is constant: the
+#: difference is floating-point noise (7 next to 7.000000000000001 from a formula), not data.
+#: 1e-12 is ~4,500 units in the last place of a double, far below any difference a 12-digit
+#: statistic can print, and far above the rounding of a few arithmetic steps.
+CONSTANT_RTOL = 1e-12
+
+
+def no_range(lo, hi):
+    """True where [lo, hi] is a constant's range: hi - lo within CONSTANT_RTOL of max |value|."""
+    return (hi - lo) <= CONSTANT_RTOL * np.maximum(np.abs(lo), np.abs(hi))
+
+
+#: How far NORMALIZE's output may be from [shift, 1 + shift] and still count as it (values
+#: that went through cells, copies or rounding to 15 digits).
+NORMALIZED_ATOL = 1e-9
+
+
+def is_normalized(x, shift) -> bool:
+    """Whether every column of x looks like ``normalize``'s output with ``shift``: its
+    minimum is shift and its maximum 1 + shift (or shift, for a constant column)."""
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    return bool(np.all(np.abs(lo - shift) <= NORMALIZED_ATOL)
+                and np.all((np.abs(hi - 1 - shift) <= NORMALIZED_ATOL)
+                           | (np.abs(hi - shift) <= NORMALIZED_ATOL)))
+
+
 def normalize_kernel(x, directions, shift, axis=0):
     """h = (x - min)/(max - min) for benefit, (max - x)/(max - min) for cost; y = h + shift.
 
     Minimum and maximum are taken over ``axis`` (the observations: rows of a pooled matrix, or
-    units within each year of a unit x year x indicator cube). A constant indicator has no range;
-    its h is 0 everywhere so that it carries no information.
+    units within each year of a unit x year x indicator cube). A constant indicator (see
+    ``no_range``) has no range; its h is 0 everywhere so that it carries no information.
     """
     lo = x.min(axis=axis, keepdims=True)
     hi = x.max(axis=axis, keepdims=True)
     span = hi - lo
-    constant = span <= 0
+    constant = no_range(lo, hi)
     # In place: h = (x - base) / signed span, with base = min and +span for benefit, base =
     # max and -span for cost. Dividing (not multiplying by 1/span, which overflows for tiny
     # spans) by an infinite span makes h = 0 for a constant indicator.

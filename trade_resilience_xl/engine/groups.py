@@ -25,7 +25,7 @@ class GroupedValues:
     squeeze: bool
 
 
-def grouped_values(x, groups, weights, *, positive: bool, measure_name: str,
+def grouped_values(x, groups, population, *, positive: bool, measure_name: str,
                    unit_labels=None, column_labels=None) -> GroupedValues:
     """Validate and shape the inputs of a Theil, GE or Gini computation.
 
@@ -49,7 +49,7 @@ def grouped_values(x, groups, weights, *, positive: bool, measure_name: str,
         need = "positive values" if positive else "values >= 0"
         raise InputError(f"{measure_name} needs {need}: {where} is {x2[r, c]:g}",
                          row=r, column=None if squeeze else c, unit=unit, year=year)
-    w = as_unit_weights(weights, x2.shape, row_labels=unit_labels, col_labels=column_labels)
+    w = as_unit_weights(population, x2.shape, row_labels=unit_labels, col_labels=column_labels)
     f = w / w.sum(axis=0)
     mean = (f * x2).sum(axis=0)
     if (mean <= 0).any():

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .classify import classify
 from .dagum import DagumResult, dagum_of_groups
-from .entropy import bootstrap_weights, entropy_kernel, normalize_kernel
+from .entropy import bootstrap_weights, entropy_kernel, no_range, normalize_kernel
 from .errors import InputError
 from .panel_data import PanelArrays, prepare_panel
 from .permutation import between_permutation_test
@@ -53,7 +53,7 @@ def compute_panel(panel: PanelArrays, settings: Settings) -> PanelNumbers:
     x = panel.values
     y, _ = normalize_kernel(x, panel.directions, s.shift, axis=_axis(s.normalization))
     wax = _axis(s.weighting)
-    constant = (y.max(axis=wax, keepdims=True) - y.min(axis=wax, keepdims=True)) <= 0
+    constant = no_range(y.min(axis=wax, keepdims=True), y.max(axis=wax, keepdims=True))
     e, d, w = entropy_kernel(y, constant, axis=wax)
     warnings = []
     flat_w = constant.reshape(-1, len(panel.codes))
@@ -259,8 +259,6 @@ def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, 
     if s.bootstrap:
         if progress:
             progress(f"bootstrap of the weights, {s.bootstrap} replicates")
-        if s.weighting != "pooled":
-            raise InputError("bootstrap intervals are for pooled weights; set weighting to pooled")
         flat = panel.values.reshape(-1, len(panel.codes))
         intervals = bootstrap_weights(flat, panel.directions, s.shift,
                                       clusters=np.repeat(np.arange(len(panel.units)), len(panel.years)),

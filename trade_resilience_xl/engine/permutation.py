@@ -43,7 +43,7 @@ class PermutationTest:
     permutations: int
 
 
-def between_permutation_test(x, groups, weights=None, permutations=999, *, measure="T",
+def between_permutation_test(x, groups, population=None, permutations=999, *, measure="T",
                              seed=None, unit_labels=None, column_labels=None) -> PermutationTest:
     """Is the between-group part larger than random regions would give?
 
@@ -64,14 +64,14 @@ def between_permutation_test(x, groups, weights=None, permutations=999, *, measu
         raise InputError(f"permutations must be a whole number; got {permutations!r}") from None
     if permutations < 1:
         raise InputError(f"permutations must be at least 1; got {permutations}")
-    gv = grouped_values(x, groups, weights, positive=alpha <= 0.0, measure_name=name,
+    gv = grouped_values(x, groups, population, positive=alpha <= 0.0, measure_name=name,
                         unit_labels=unit_labels, column_labels=column_labels)
     if len(gv.labels) < 2:
         raise InputError("a permutation test of the between part needs at least two groups")
     n, k = gv.x.shape
     # Shuffling units across fixed group slots moves a unit's value and population together;
     # with equal weights the groups' population shares cannot change, so only values move.
-    equal = weights is None
+    equal = population is None
     fx = gv.f * gv.x
     stacked = fx if equal else np.concatenate([fx, gv.f], axis=1)
     mean = fx.sum(axis=0)

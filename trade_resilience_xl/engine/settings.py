@@ -8,6 +8,12 @@ from .arrays import as_shift
 from .groups import check_alpha
 from .errors import InputError
 
+#: The one default random seed (Settings sheet, Python API, command line).
+DEFAULT_SEED = 20240601
+#: Most permutations or bootstrap replicates accepted: 999 is usual, 100,000 already takes
+#: minutes, and more would exhaust memory before giving any more precision worth having.
+MAX_REPLICATES = 100_000
+
 SCOPES = ("pooled", "per_year")
 SCORES = ("topsis", "weighted_sum")
 MISSING = ("interpolate", "stop")
@@ -41,7 +47,7 @@ class Settings:
     missing: str = "interpolate"
     permutations: int = 0
     bootstrap: int = 0
-    seed: int | None = 20240601
+    seed: int | None = DEFAULT_SEED
 
     def checked(self) -> "Settings":
         """A copy with values normalised, or an InputError naming the bad setting."""
@@ -57,6 +63,9 @@ class Settings:
             if isinstance(value, bool) or not float(value).is_integer() or value < 0:
                 raise InputError(f"setting {name} must be a whole number >= 0; got {value!r}",
                                  field=name)
+            if value > MAX_REPLICATES:
+                raise InputError(f"{name} is {int(value):,}; at most {MAX_REPLICATES:,} "
+                                 "(999 is usual)", field=name)
             return int(value)
 
         basis = self.classification_basis
@@ -78,8 +87,12 @@ class Settings:
             raise
         if self.paper_formula and alpha != 1.0:
             raise InputError("the paper's formula exists for Theil T only", field="theil_measure")
+        weighting = pick("weighting", SCOPES)
+        if count("bootstrap") and weighting != "pooled":
+            raise InputError("bootstrap intervals need pooled weighting; set Bootstrap to 0 or "
+                             "Weighting to pooled", field="bootstrap")
         return replace(self, shift=as_shift(self.shift),
-                       normalization=pick("normalization", SCOPES), weighting=pick("weighting", SCOPES),
+                       normalization=pick("normalization", SCOPES), weighting=weighting,
                        ideal=pick("ideal", SCOPES), score=pick("score", SCORES),
                        missing=pick("missing", MISSING), permutations=count("permutations"),
                        bootstrap=count("bootstrap"), classification_basis=basis,

@@ -62,12 +62,12 @@ class TheilResult:
     warnings: list = field(default_factory=list)
 
 
-def theil(x, groups=None, weights=None, measure="T", *, paper_formula=False,
+def theil(x, groups=None, population=None, measure="T", *, paper_formula=False,
           unit_labels=None, column_labels=None) -> TheilResult:
     """Theil T, Theil L or GE(alpha) of x, decomposed exactly by ``groups``.
 
-    ``x`` is one value per unit (n,) or a panel (n, k) with one column per year; ``weights`` are
-    unit populations, (n,) or (n, k), or None for equal weights. Within-group weights are the
+    ``x`` is one value per unit (n,) or a panel (n, k) with one column per year; ``population``
+    holds unit populations, (n,) or (n, k), or None for equal weights. Within-group weights are the
     groups' value shares for T, population shares for L and v^(1-a) s^a for GE(a), so that
     total = within + between holds exactly. ``paper_formula=True`` reproduces the formula printed
     in the paper (population shares on Theil T), which does not add up; it is there only to
@@ -88,7 +88,7 @@ def theil(x, groups=None, weights=None, measure="T", *, paper_formula=False,
     name = measure_name(alpha)
     if paper_formula and alpha != 1.0:
         raise InputError("the paper's formula exists for Theil T only")
-    gv = grouped_values(x, groups, weights, positive=alpha <= 0.0, measure_name=name,
+    gv = grouped_values(x, groups, population, positive=alpha <= 0.0, measure_name=name,
                         unit_labels=unit_labels, column_labels=column_labels)
     return theil_of_groups(gv, alpha, paper_formula=paper_formula, column_labels=column_labels)
 

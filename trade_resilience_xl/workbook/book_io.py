@@ -94,6 +94,10 @@ class WorkbookIO(Protocol):
         ``rows[r][c]`` is the cell at row r+1, column c+1. Values only: formulas give
         their last calculated value; numbers may arrive as float (xlwings) or int."""
 
+    def merged_ranges(self, sheet: str) -> list[str]:
+        """Merged ranges of ``sheet`` ("A4:A15"), so that every front refuses a merged
+        table the same way; [] where the adapter cannot tell (xlwings' remote engine)."""
+
     def clear_sheet(self, sheet: str) -> None:
         """Empty ``sheet`` (values, formats, charts); create it at the end if absent."""
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
+import unicodedata
+
+from trade_resilience_xl.engine.arrays import is_blank
 
 # What statistical yearbooks and pasted tables print for "not available". In a number cell
 # these mean a missing value (interpolated or stopped on, as Settings say), not a typo;
@@ -15,24 +19,60 @@ ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
                           "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!",
                           "#BLOCKED!", "#CONNECT!", "#UNKNOWN!", "#BUSY!"})
 
-def blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and math.isnan(value))
+# A comma is read only as a thousands separator: between groups of exactly three digits.
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?")
+# Label cells (unit, region, code, name, dimension) may not start like a formula: written
+# into a sheet or CSV they would run ("=HYPERLINK(...)" sending cells out).
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+#: One rule for "is it blank": nothing, NaN, or text of spaces only.
+blank = is_blank
+
+
+def comma_hint(text: str) -> str:
+    """Why a text with a comma is not read as a number ("" when it is no such text)."""
+    stripped = text.strip()
+    if "," not in stripped or _THOUSANDS.fullmatch(stripped):
+        return ""
+    return ("a comma is read only between groups of three digits (1,234,567.8); for a "
+            f"decimal comma write {stripped.replace('.', '').replace(',', '.')}")
 
 
 def as_number(value):
-    """A float, None for blank, or raise ValueError for anything that is not a number."""
+    """A float, None for blank, or raise ValueError (its text a hint, maybe empty) for
+    anything that is not a number. Text is read as Excel reads typed text in an English
+    locale, except that nothing is guessed: "72,76" (a decimal comma?) is refused."""
     if blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError
+        raise ValueError("")
     if isinstance(value, (int, float)):
         if math.isinf(value):
-            raise ValueError
+            raise ValueError("")
         return float(value)
     if isinstance(value, str):
-        return float(value.strip().replace(",", ""))  # "1,234.5" typed as text
-    raise ValueError
+        hint = comma_hint(value)
+        if hint:
+            raise ValueError(hint)
+        try:
+            return float(value.strip().replace(",", ""))  # "1,234.5" typed as text
+        except ValueError:
+            raise ValueError("") from None
+    raise ValueError("")
+
+
+def label_problem(value) -> str:
+    """Why a label cell's text cannot be used ("" when it can)."""
+    if isinstance(value, str) and value.strip().startswith(FORMULA_STARTS):
+        return (f"starts with {value.strip()[0]}; a label cannot start with =, +, - or @ (it "
+                "would run as a formula where it is written)")
+    return ""
+
+
+def label_key(text: str) -> str:
+    """What two spellings of one label share: full-width and compatibility forms unified
+    (NFKC), case folded, outer spaces dropped ("East", " east", "ＥＡＳＴ" are one key)."""
+    return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
 def as_whole(value) -> int:
@@ -60,6 +100,17 @@ def describe(value) -> str:
         return f"the time {value:%H:%M:%S}"
     if isinstance(value, (int, float)):
         return f"{value:g}"
+    return quote(value)
+
+
+def quote(value) -> str:
+    """A cell's content as every message quotes it: text in double quotes, on one line,
+    shortened past 30 characters; TRUE/FALSE; numbers as Excel shows them."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, str):
-        return repr(value)
-    return f"'{value}'"
+        text = value if len(value) <= 30 else value[:27] + "..."
+        return '"' + "".join(ch if ch.isprintable() else " " for ch in text) + '"'
+    if isinstance(value, (int, float)):
+        return f"{value:g}"
+    return f'"{value}"'

@@ -7,10 +7,11 @@ The panel CSV comes in one of two forms:
 * tidy: ``<unit>, region, year, population, code, value`` (one row per unit-year-indicator).
 
 The unit column is the one left of ``region``, whatever its header ("State", "City", "城市"):
-that header becomes the Data sheet's unit header and the word the result sheets use. Headers
-are matched case-insensitively. Numbers are plain decimals ("1234.5", "1e-3"); a blank cell
-or a "not available" marker (NA, n/a, -, ..) is a gap; anything else, including "1,234"
-(a thousands separator or a decimal comma?), is refused.
+that header becomes the Data sheet's unit header and the word the result sheets use. Fixed
+headers (region, year, population, code, value) are matched case-insensitively, indicator
+codes exactly (as on the Data sheet). Numbers follow the Data sheet's rules ("1234.5", "1,234.5";
+a blank cell or a "not available" marker such as NA, n/a, - is a gap; "72,76", a decimal
+comma?, and any other text are refused).
 
 The indicators CSV has ``code, dimension, direction`` (+ benefit, - cost) and optionally
 ``name, name_zh, dimension_zh, unit, unit_zh, explanation``. ``dimension_zh`` is the short
@@ -28,7 +29,7 @@ import pandas as pd
 from trade_resilience_xl import paper
 from trade_resilience_xl.engine import direction_sign
 from trade_resilience_xl.workbook.builder import build_workbook
-from trade_resilience_xl.workbook.cell_values import missing_marker
+from trade_resilience_xl.workbook.cell_values import as_number, missing_marker
 
 INDICATOR_REQUIRED = ("code", "dimension", "direction")
 INDICATOR_OPTIONAL = ("name", "name_zh", "dimension_zh", "unit", "unit_zh", "explanation")
@@ -99,15 +100,18 @@ def _columns(path: Path, header: list[str], required: tuple[str, ...]) -> dict[s
 
 
 def _number(path: Path, row: int, column: str, text: str, *, whole: bool = False):
+    """A field read by the Data sheet's rules (``cell_values.as_number``): blank or a "not
+    available" marker is a gap; "72,76" (a decimal comma?) is refused, never guessed."""
     if not text or missing_marker(text):
         return None
     try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
+        value, hint = as_number(text), ""
+    except ValueError as error:
+        value, hint = math.nan, str(error)
     if not math.isfinite(value) or (whole and not value.is_integer()):
         wanted = "a whole number" if whole else "a number"
-        raise CsvError(f"{_where(path, row, column)}: {text!r} is not {wanted}")
+        raise CsvError(f"{_where(path, row, column)}: {text!r} is not {wanted}"
+                       + (f" ({hint})" if hint else ""))
     return int(value) if whole else value
 
 
@@ -148,17 +152,18 @@ def _panel_rows(path: Path, header, rows, codes) -> tuple[str, list[dict], bool]
         raise CsvError(f"{_where(path, 1)}: no unit column left of 'region' (e.g. State, "
                        "City, Province)")
     unit_label = header[unit_col]
-    tidy = all(name in cols for name in TIDY_COLUMNS) and not any(
-        code.casefold() in cols for code in codes)
+    exact = {name: i for i, name in enumerate(header)}   # codes match exactly, case included
+    tidy = all(name in cols for name in TIDY_COLUMNS) and not any(code in exact
+                                                                 for code in codes)
     if not tidy:
         for code in codes:
-            if code.casefold() not in cols:
+            if code not in exact:
                 raise CsvError(f"{_where(path, 1)}: no column '{code}' for indicator {code} "
                                "(long form: one column per indicator code; tidy form: "
                                "columns code and value)")
-    known = {unit_label.casefold(), *PANEL_REQUIRED} | (
-        set(TIDY_COLUMNS) if tidy else {code.casefold() for code in codes})
-    extra = [name for name in header if name.casefold() not in known]
+    fixed = {unit_label.casefold(), *PANEL_REQUIRED} | (set(TIDY_COLUMNS) if tidy else set())
+    extra = [name for name in header
+             if name.casefold() not in fixed and (tidy or name not in codes)]
     if extra:
         # Never dropped silently: it may be an indicator whose code is spelled differently.
         raise CsvError(f"{_where(path, 1, extra[0])}: not an indicator code of the indicator "
@@ -181,7 +186,7 @@ def _panel_rows(path: Path, header, rows, codes) -> tuple[str, list[dict], bool]
                                f"code ({', '.join(codes)})")
             record["values"] = {code: _number(path, number, "value", fields[cols["value"]])}
         else:
-            record["values"] = {code: _number(path, number, code, fields[cols[code.casefold()]])
+            record["values"] = {code: _number(path, number, code, fields[exact[code]])
                                 for code in codes}
         records.append(record)
     return unit_label, records, tidy

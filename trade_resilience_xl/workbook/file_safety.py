@@ -111,6 +111,22 @@ def _declares_dtd(head: bytes) -> bool:
             return False
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Excel saves a password-protected workbook as an OLE compound file whose directory holds
+# these streams (MS-OFFCRYPTO); names are stored in UTF-16LE.
+_ENCRYPTION_STREAMS = ("EncryptionInfo".encode("utf-16-le"),
+                       "EncryptedPackage".encode("utf-16-le"))
+
+
+def _is_encrypted_office_file(path: Path) -> bool:
+    """An OLE compound file with the streams of an encrypted Office document."""
+    with open(path, "rb") as handle:
+        if handle.read(len(_OLE_MAGIC)) != _OLE_MAGIC:
+            return False
+        content = handle.read()   # the file size was checked against the limit already
+    return all(stream in content for stream in _ENCRYPTION_STREAMS)
+
+
 def check_archive(path: str | os.PathLike, limits: ArchiveLimits = DEFAULT_LIMITS) -> None:
     """Refuse a file that is not an OOXML workbook or exceeds ``limits``."""
     target = Path(path)
@@ -125,6 +141,9 @@ def check_archive(path: str | os.PathLike, limits: ArchiveLimits = DEFAULT_LIMIT
         raise UnsafeFileError(target, f"{name} is {size / 1024 ** 2:.0f} MB, above the "
                                       f"{limits.max_file_bytes / 1024 ** 2:.0f} MB limit")
     if not zipfile.is_zipfile(target):
+        if _is_encrypted_office_file(target):
+            raise UnsafeFileError(target, f"{name} is password-protected; save a copy "
+                                          "without a password")
         raise UnsafeFileError(target, not_workbook)
     try:
         with zipfile.ZipFile(target) as archive:

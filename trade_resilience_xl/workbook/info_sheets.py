@@ -92,7 +92,7 @@ def formula_examples(codes: list[str], n_indicators: int) -> tuple[FormulaExampl
                        "Within- and between-region Theil T of the paper's published 2021 "
                        "index, equal weights (works before any data is entered). / 以原文2021年"
                        "指数为例的区域内、区域间泰尔T分解（等权）。"),
-        FormulaExample("L17", f"=DAGUM_GINI({scores},{regions})",
+        FormulaExample("L17", f"=DAGUM_GINI({scores},,{regions})",
                        "Dagum Gini decomposition / Dagum基尼系数分解",
                        "Within, net between and transvariation parts of the Gini of the same "
                        "published 2021 index. / 同一数据的区域内、区域间净值与超变密度分解。"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
+from trade_resilience_xl.engine.settings import DEFAULT_SEED
 from trade_resilience_xl.paper import REGIONS
 
 BILINGUAL_SEPARATOR = " / "
@@ -82,56 +83,63 @@ SETTINGS_HEADER_ROW = 3
 
 @dataclass(frozen=True)
 class SettingSpec:
+    """One Settings-sheet row, written once: the builder writes it, the reader parses the
+    value by ``kind`` and hands it to the engine's ``Settings`` field ``field`` (whose
+    ``checked()`` holds every rule across fields and every limit)."""
+
+    field: str | None              # engine Settings field; None: read for the sheets only
     key: str                       # English key, matched case-insensitively
     key_zh: str
     default: object
-    kind: str                      # "number>=0" | "choice" | "integer>=0" | "integer" | "mean|year" | "text"
+    # "number>=0" | "choice" | "integer>=0" | "integer" | "mean|year" | "text"
+    kind: str
     choices: tuple[str, ...] = ()  # allowed values for kind "choice"
     explanation: str = ""
     explanation_zh: str = ""
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("Shift", "平移量", 1, "number>=0", (),
+    SettingSpec("shift", "Shift", "平移量", 1, "number>=0", (),
                 "Added to every min-max normalised value before the entropy step. The "
                 "paper uses 1; 0.0001 or 0.01 are common. It changes the weights a lot.",
                 "标准化后整体平移的数值。原文取1，常见取0.0001或0.01；对权重影响很大。"),
-    SettingSpec("Weighting", "赋权方式", "pooled", "choice", ("pooled", "per year"),
+    SettingSpec("weighting", "Weighting", "赋权方式", "pooled", "choice", ("pooled", "per year"),
                 "pooled: one set of entropy weights from all province-years; per year: "
                 "weights computed within each year.",
                 "pooled：全部省份-年份合并计算一套权重；per year：逐年计算权重。"),
-    SettingSpec("Score", "综合得分", "TOPSIS", "choice", ("TOPSIS", "weighted sum"),
+    SettingSpec("score", "Score", "综合得分", "TOPSIS", "choice", ("TOPSIS", "weighted sum"),
                 "TOPSIS closeness (the paper) or the weighted sum of normalised values.",
                 "TOPSIS相对贴近度（原文方法）或标准化值加权求和。"),
-    SettingSpec("Theil measure", "泰尔指数类型", "T", "choice", ("T", "L"),
+    SettingSpec("theil_measure", "Theil measure", "泰尔指数类型", "T", "choice", ("T", "L"),
                 "T: Theil T (the paper). L: Theil L (mean log deviation), whose "
                 "population-weighted decomposition is exact.",
                 "T：泰尔T指数（原文）；L：泰尔L指数，按人口加权分解严格成立。"),
-    SettingSpec("Classification basis", "分类依据", "mean", "mean|year", (),
+    SettingSpec("classification_basis", "Classification basis", "分类依据", "mean", "mean|year", (),
                 "Rank provinces for the nine types by their mean over all years (mean) or "
                 "by one year (type the year, e.g. 2021).",
                 "九类划分的排名依据：各年均值（mean）或某一年份（填年份，如2021）。"),
-    SettingSpec("Missing values", "缺失值处理", "interpolate", "choice",
+    SettingSpec("missing", "Missing values", "缺失值处理", "interpolate", "choice",
                 ("interpolate", "stop"),
                 "interpolate: fill gaps linearly within each province (as the paper does); "
                 "stop: report the gaps and compute nothing.",
                 "interpolate：按省份线性插值（原文做法）；stop：报告缺失并停止计算。"),
-    SettingSpec("Permutations", "置换检验次数", 0, "integer>=0", (),
+    SettingSpec("permutations", "Permutations", "置换检验次数", 0, "integer>=0", (),
                 "Permutation test of the between-region Theil component; 0 = off, "
                 "999 is usual.",
                 "区域间泰尔分量的置换检验次数；0表示不做，常用999。"),
-    SettingSpec("Bootstrap", "自助抽样次数", 0, "integer>=0", (),
+    SettingSpec("bootstrap", "Bootstrap", "自助抽样次数", 0, "integer>=0", (),
                 "Bootstrap confidence intervals; 0 = off, 999 is usual.",
                 "自助法置信区间的抽样次数；0表示不做，常用999。"),
-    SettingSpec("Seed", "随机种子", 12345, "integer", (),
+    SettingSpec("seed", "Seed", "随机种子", DEFAULT_SEED, "integer", (),
                 "Random seed for permutations and bootstrap, so results can be repeated.",
                 "置换检验与自助抽样的随机种子，保证结果可重复。"),
-    SettingSpec("Index name", "指数名称", "Foreign trade resilience / 外贸韧性", "text", (),
+    SettingSpec(None, "Index name", "指数名称", "Foreign trade resilience / 外贸韧性", "text", (),
                 "The name of the composite index, used in the titles of the result sheets.",
                 "综合指数的名称，用于结果表的标题。"),
 )
 SETTING_KEYS: tuple[str, ...] = tuple(spec.key for spec in SETTINGS)
 SETTINGS_BY_KEY: dict[str, SettingSpec] = {spec.key.casefold(): spec for spec in SETTINGS}
+SETTING_OF_FIELD: dict[str, str] = {spec.field: spec.key for spec in SETTINGS if spec.field}
 
 # xlwings.conf sheet: (key, value, why). xlwings reads column A/B from A1 down to the first
 # blank row, so no header and no blank rows. Interpreter_Win is deliberately absent: a key

@@ -20,7 +20,7 @@ from trade_resilience_xl.workbook.book_io import (ChartSpec, Problem, SheetConte
 from trade_resilience_xl.workbook.read_inputs import InputProblems, Inputs, locate, read_inputs
 from trade_resilience_xl.workbook.result_sheets import all_sheets
 
-__all__ = ["refresh", "check", "clear", "RefreshReport", "Problem", "ChartSpec", "WorkbookIO"]
+__all__ = ["refresh", "check", "inspect", "clear", "RefreshReport", "Problem", "ChartSpec", "WorkbookIO"]
 
 @dataclass
 class RefreshReport:
@@ -61,7 +61,10 @@ def package_version() -> str:
 
 def _run(inputs: Inputs, progress, *, inference: bool = True):
     """Engine results for ``inputs``; an InputError becomes InputProblems (located)."""
-    settings = inputs.settings
+    try:
+        settings = inputs.settings.checked()   # so that `check` sees every settings rule too
+    except InputError as error:
+        raise InputProblems([locate(error, inputs)]) from error
     if not inference:
         # Checking needs no permutation test or bootstrap: they cannot fail on data the
         # rest accepts, and they are the slow part.
@@ -74,13 +77,25 @@ def _run(inputs: Inputs, progress, *, inference: bool = True):
         raise InputProblems([locate(error, inputs)]) from error
 
 
+def _notes(inputs: Inputs, result) -> list[str]:
+    """The notes a refresh puts on the Log: the engine's, then the input sheets'."""
+    return list(result.warnings) + list(inputs.notes)
+
+
+def inspect(book: WorkbookIO) -> RefreshReport:
+    """What a refresh would report, writing nothing: the problems, or the notes it would give
+    (a value read as missing, an interpolated gap, a constant indicator...)."""
+    try:
+        inputs = read_inputs(book)
+        result = _run(inputs, None, inference=False)
+    except InputProblems as problems:
+        return RefreshReport(False, problems.problems)
+    return RefreshReport(True, [], _notes(inputs, result), illustrative=inputs.illustrative)
+
+
 def check(book: WorkbookIO) -> list[Problem]:
     """Every problem that would stop a refresh (empty list: the data are fine)."""
-    try:
-        _run(read_inputs(book), None, inference=False)
-    except InputProblems as problems:
-        return problems.problems
-    return []
+    return inspect(book).problems
 
 
 def _prepare(book: WorkbookIO, say: Callable[[str], None], now: _dt.datetime | None):
@@ -124,7 +139,7 @@ def refresh(book: WorkbookIO, progress: Callable[[str], None] | None = None, *,
         say(f"Writing {name} / 写入 {name}")
         _write(book, name, content)
     say("Done / 完成")
-    return RefreshReport(True, [], list(result.warnings) + list(inputs.notes), list(sheets),
+    return RefreshReport(True, [], _notes(inputs, result), list(sheets),
                          sum(len(c.charts) for c in sheets.values()), inputs.illustrative,
                          result=result)
 

@@ -52,6 +52,28 @@ class XlwingsBook:
         return ws.range((1, 1), (last.row, last.column)).options(
             ndim=2, err_to_str=True).value
 
+    def merged_ranges(self, sheet: str) -> list[str]:
+        """Merged areas of the used range ("A4:A15"), found through Excel's object model:
+        one MergeCells query for the whole range (False: none, the usual case), then one per
+        column, then cell by cell only in columns that hold a merge. [] where there is no
+        object model (the remote engine) or it fails: the refresh then reads on as before."""
+        try:
+            used = self.book.sheets[sheet].used_range
+            if used.api.MergeCells is False:
+                return []
+            found: list[str] = []
+            for column in used.columns:
+                if column.api.MergeCells is False:
+                    continue
+                for cell in column:
+                    if cell.api.MergeCells:
+                        address = cell.api.MergeArea.Address.replace("$", "")
+                        if address not in found:
+                            found.append(address)
+            return found
+        except Exception:  # noqa: BLE001 - COM errors have no portable type; see module doc
+            return []
+
     # ------------------------------------------------------------------ writing
     def clear_sheet(self, sheet: str) -> None:
         if sheet not in self.sheet_names():
