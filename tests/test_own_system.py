@@ -236,3 +236,15 @@ def test_paper_region_names_of_other_units_are_shown_as_typed(tmp_path):
         assert chinese not in text, chinese
     assert "East: contribution / 贡献率" in text
     assert "Composite index / 综合指数" in text            # `new`'s default index name
+
+
+def test_one_dimension_gives_ranks_and_one_line_instead_of_types(tmp_path):
+    panel, indicators = O.write_csvs(tmp_path)
+    _rewrite(indicators, lambda rows: [r.__setitem__(1, "Everything") for r in rows[1:]])
+    book = tmp_path / "book.xlsx"
+    assert main(["new", str(book), "--data", str(panel), "--indicators", str(indicators)]) == 0
+    types = values(book, "Types")
+    said = [v for r in types for v in r if isinstance(v, str) and "exactly two" in v]
+    assert len(said) == 1 and "has 1" in said[0]
+    assert not [v for r in types for v in r if isinstance(v, str) and v.startswith("High ")]
+    assert any(r and r[0] == "Year / 年份" for r in values(book, "Theil"))   # rest refreshed

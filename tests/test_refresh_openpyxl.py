@@ -119,7 +119,8 @@ def test_log_names_settings_filled_cells_and_illustrative_flag(refreshed):
     assert flat["Illustrative data / 示例数据"].startswith("YES")
     # Numbers as numbers, not text that looks like one (Excel's green triangles).
     assert flat["Setting: Shift / 平移量"] == 1
-    assert flat["Setting: Seed / 随机种子"] == 12345 and flat["Setting: Permutations / 置换检验次数"] == 0
+    assert flat["Setting: Seed / 随机种子"] == L.SETTINGS_BY_KEY["seed"].default
+    assert flat["Setting: Permutations / 置换检验次数"] == 0
     assert flat["Setting: Weighting / 赋权方式"] == "pooled"
     assert "trade_resilience_xl" in flat["Package / 程序包"]
     filled = find_row(rows, "Province / 省份")
