@@ -19,8 +19,10 @@ from trade_resilience_xl.cli import main
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.csv_panel import read_csv_panel
+from trade_resilience_xl.workbook.result_frame import TABLE_ROW
 
 INDEX_NAME = "State capacity / 州能力"
+HEADER = TABLE_ROW - 1          # 0-based index of a result sheet's table header row
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -60,7 +62,7 @@ def test_result_sheets_use_none_of_the_papers_words(book):
     assert "State capacity index / 州能力综合指数" in text
     assert "High Economic base, low Tobacco control" in text and "经济高控烟低型" in text
     scores = values(book, "Scores")
-    assert scores[L.DATA_HEADER_ROW][0] == "State"                  # header row 4
+    assert scores[HEADER][0] == "State"
     header = next(r for r in scores if r and r[0] == "Year / 年份")
     assert header[1:6] == ["All units / 全部"] + O.REGION_ORDER
     theil = next(r for r in values(book, "Theil") if r and r[0] == "Year / 年份")
@@ -83,7 +85,7 @@ def test_numbers_equal_run_panel(book):
 
 
 def test_no_empty_paper_weight_column_or_series(book):
-    header = values(book, "Weights")[L.DATA_HEADER_ROW]
+    header = values(book, "Weights")[HEADER]
     assert not any("Paper" in str(v) for v in header)
     chart = openpyxl.load_workbook(book)["Weights"]._charts
     assert len(chart) == 1 and len(chart[0].series) == 1
@@ -95,7 +97,7 @@ def test_number_formats_follow_the_size_of_the_values(book, sheet):
     of 0.001-0.01 are not cut to one or two digits by a fixed 0.0000)."""
     ws = openpyxl.load_workbook(book)[sheet]
     shown = []
-    for row in ws.iter_rows(min_row=5, max_row=L.DATA_HEADER_ROW + len(O.STATES)):
+    for row in ws.iter_rows(min_row=5, max_row=TABLE_ROW + len(O.STATES)):
         for cell in row:
             if isinstance(cell.value, float) and cell.value and "%" not in cell.number_format:
                 decimals = len(cell.number_format.partition(".")[2])
@@ -106,7 +108,7 @@ def test_number_formats_follow_the_size_of_the_values(book, sheet):
 def test_chinese_type_names_only_from_short_labels(tmp_path):
     book = _new(tmp_path, chinese=False)
     types = values(book, "Types")
-    header = types[L.DATA_HEADER_ROW]
+    header = types[HEADER]
     assert "类型" not in header and "Type / 类型" in header
     assert not [v for r in types for v in r if isinstance(v, str) and v[-2:] in ("高型", "中型", "低型")]
 
@@ -246,5 +248,5 @@ def test_one_dimension_gives_ranks_and_one_line_instead_of_types(tmp_path):
     types = values(book, "Types")
     said = [v for r in types for v in r if isinstance(v, str) and "exactly two" in v]
     assert len(said) == 1 and "has 1" in said[0]
-    assert "Type / 类型" not in types[L.DATA_HEADER_ROW] and "Types by" not in types[0][0]
+    assert "Type / 类型" not in types[HEADER] and "Types by" not in types[0][0]
     assert any(r and r[0] == "Year / 年份" for r in values(book, "Theil"))   # rest refreshed
