@@ -32,3 +32,15 @@ def values(path: Path, sheet: str) -> list[list]:
 def find_row(rows: list[list], first: str) -> int:
     """0-based index of the row whose first cell is ``first``."""
     return next(i for i, r in enumerate(rows) if r and r[0] == first)
+
+
+def first_series_labels(path: Path) -> dict[str, list]:
+    """Sheet -> the cell value each chart's first series takes its name from."""
+    book = openpyxl.load_workbook(path)
+    out: dict[str, list] = {}
+    for ws in book.worksheets:
+        for chart in ws._charts:
+            sheet, _, cell = chart.series[0].tx.strRef.f.partition("!")
+            out.setdefault(ws.title, []).append(book[sheet.strip("'")][cell.replace("$", "")]
+                                                .value)
+    return out

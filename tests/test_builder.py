@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from trade_resilience_xl import paper
 from trade_resilience_xl.example_data import ILLUSTRATIVE_NOTE, load_example_panel
-from trade_resilience_xl.workbook import layout as L
+from trade_resilience_xl.workbook import info_sheets, layout as L
 from trade_resilience_xl.workbook import ooxml
 from trade_resilience_xl.workbook.builder import (METADATA_CONTENT_TYPE, METADATA_PART,
                                                   METADATA_REL_TYPE, build_workbook,
@@ -195,11 +195,26 @@ def test_formulas_are_dynamic_arrays_with_metadata(empty_path):
         next(r for r in rels if r["Type"] == METADATA_REL_TYPE).items()
 
 
-def test_formula_ranges_follow_the_data_sheet(empty_book):
+def test_formulas_refer_to_the_data_table_not_a_fixed_range(empty_book):
     ws = empty_book[L.SHEET_FORMULAS]
-    text = " ".join(str(c.value.text if hasattr(c.value, "text") else c.value)
-                    for row in ws.iter_rows() for c in row if c.value)
-    assert f"Data!E{L.DATA_FIRST_ROW}:Q{L.DATA_FIRST_ROW + 371}" in text
+    live = {c.coordinate: c.value.text for row in ws.iter_rows() for c in row
+            if hasattr(c.value, "text")}
+    data = f"{L.DATA_TABLE_NAME}[[X1]:[X13]]"
+    directions = f"{L.INDICATORS_TABLE_NAME}[[Direction / 方向]]"
+    uses_data = [f for f in live.values() if "THEIL" not in f and "DAGUM" not in f]
+    assert len(uses_data) == 5
+    for formula in uses_data:
+        assert data in formula and directions in formula, formula
+        assert f"{L.SHEET_DATA}!" not in formula          # no fixed Data!E4:Q375
+    # The two safe forms of TOPSIS and COMPOSITE_SCORE (issue 16).
+    for name in ("TOPSIS", "COMPOSITE_SCORE"):
+        assert f"={name}({data},A14:M14,{directions})" in live.values()
+        assert f"={name}(NORMALIZE({data},{directions},Settings!B4),A14:M14)" in live.values()
+
+
+def test_structured_reference_escapes_special_characters():
+    assert info_sheets.table_column("T", "a[1]", "b#'") == "T[[a'[1']]:[b'#'']]"
+    assert info_sheets.table_column("T", "Direction / 方向") == "T[[Direction / 方向]]"
 
 
 # ------------------------------------------------------------------ determinism

@@ -99,6 +99,26 @@ def test_demo_in_process_with_out(tmp_path, capsys):
     assert top.count("East") == 5 or "1. " in top
 
 
+def test_demo_shows_formula_examples_as_text_not_name_errors(tmp_path):
+    """The demo has no macros: live UDF formulas would open as #NAME? in Excel, so the
+    examples are text, with a line saying they need the macro workbook."""
+    target = tmp_path / "d.xlsx"
+    assert cli.main(["demo", "--out", str(target)]) == 0
+    ws = openpyxl.load_workbook(target)[L.SHEET_FORMULAS]
+    assert not [c.coordinate for row in ws.iter_rows() for c in row
+                if c.data_type == "f" or hasattr(c.value, "text")]
+    assert "no macros" in ws["A2"].value
+    shown = [ws.cell(row=r, column=2).value for r in range(6, 13)]
+    assert all(str(text).startswith("=") for text in shown)
+    assert any("TOPSIS(NORMALIZE(" in str(text) for text in shown)
+    # The shipped example data, read through the same CSV reader as `new`.
+    header, body = sheet_table(target, L.SHEET_DATA, header_row=L.DATA_HEADER_ROW)
+    frame = load_example_panel()
+    assert header[:4] == ["province", "region", "year", "population"] and len(body) == len(frame)
+    expected = frame.astype(object).where(frame.notna(), None).values.tolist()
+    assert body == expected
+
+
 def test_demo_refuses_xlsm_name(tmp_path, capsys):
     assert cli.main(["demo", "--out", str(tmp_path / "d.xlsm")]) == 1
     assert "use a .xlsx name" in capsys.readouterr().err

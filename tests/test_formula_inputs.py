@@ -40,3 +40,28 @@ def test_formula_cells_are_read_as_their_calculated_values(tmp_path):
     beijing = next(r for r in scores if r and r[0] == "Beijing")
     np.testing.assert_allclose(beijing[2:2 + expected.shape[1]], expected.loc["Beijing"],
                                rtol=1e-9)
+
+
+def test_formula_examples_structured_references_cover_every_row(tmp_path):
+    """The Formulas examples' data and directions are structured references: LibreOffice
+    (like Excel) resolves them to the whole Data and Indicators tables, rows added included."""
+    from trade_resilience_xl.workbook import layout as L
+    from trade_resilience_xl.workbook.info_sheets import structured_refs
+
+    soffice = lo_helpers.require_soffice()
+    source = build_demo(tmp_path / "refs.xlsx")
+    book = openpyxl.load_workbook(source)
+    data, directions = structured_refs([f"X{i}" for i in range(1, 14)])
+    ws = book["About"]
+    ws["C1"], ws["C2"] = f"=ROWS({data})", f"=COLUMNS({data})"
+    ws["C3"], ws["C4"] = f"=ROWS({directions})", f"=INDEX({directions},3)"
+    book.save(source)
+    out = tmp_path / "calculated"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    got = openpyxl.load_workbook(out / "refs.xlsx", data_only=True)["About"]
+    rows = len(load_example_panel())
+    assert [got[c].value for c in ("C1", "C2", "C3", "C4")] == [rows, 13, 13, "-"]
+    table = openpyxl.load_workbook(source)[L.SHEET_DATA].tables[L.DATA_TABLE_NAME].ref
+    assert table.endswith(str(L.DATA_HEADER_ROW + rows))

@@ -13,7 +13,8 @@ PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
 @pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=[f"block{i}" for i in range(len(PYTHON_BLOCKS))])
-def test_python_examples_run(block, capsys):
+def test_python_examples_run(block, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                # examples may write files (the CSV example)
     namespace: dict = {}
     exec(compile(block, "README.md", "exec"), namespace)  # the README's own code, not user data
     assert capsys.readouterr().out.strip()
@@ -54,3 +55,30 @@ def test_plain_pytest_collects_every_test_module():
                              "-p", "no:cacheprovider", "tests"],
                             cwd=root, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_own_indicator_system_example_runs_from_csv_to_workbook_and_csv(tmp_path, monkeypatch,
+                                                                       capsys):
+    """The "Your own indicator system" section, as written: its Python block, then its
+    commands (through the CLI's main, with the README's arguments)."""
+    import shlex
+
+    import openpyxl
+
+    from trade_resilience_xl.cli import main
+
+    section = README.split("## Your own indicator system", 1)[1].split("\n## ", 1)[0]
+    python = re.findall(r"```python\n(.*?)```", section, flags=re.S)[0]
+    commands = re.findall(r"```bash\n(.*?)```", section, flags=re.S)[0]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(python, "README.md", "exec"), {})
+    for line in commands.replace("\\\n", " ").splitlines():
+        args = shlex.split(line.split("#", 1)[0])
+        assert args[0] == "trade-resilience"
+        assert main(args[1:]) == 0, line
+    book = openpyxl.load_workbook(tmp_path / "stl.xlsx", data_only=True)
+    types = " ".join(str(v) for row in book["Types"].iter_rows(values_only=True) for v in row)
+    assert "Types by Safety and Resources" in types and "安全高资源高型" in types
+    assert book["Scores"]["A1"].value == "Community safety index / 社区安全综合指数"
+    assert book["Scores"]["A4"].value == "County"
+    assert (tmp_path / "stl_csv" / "types.csv").is_file()

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from refresh_helpers import INPUT_SHEETS, build_demo, cells, find_row, values
+from refresh_helpers import first_series_labels, INPUT_SHEETS, build_demo, cells, find_row, values
 from trade_resilience_xl import paper
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.example_data import load_example_panel
@@ -117,7 +117,11 @@ def test_log_names_settings_filled_cells_and_illustrative_flag(refreshed):
     rows = values(refreshed, "Log")
     flat = {r[0]: r[1] for r in rows if r and r[0]}
     assert flat["Illustrative data / 示例数据"].startswith("YES")
-    assert flat["Setting: Shift / 平移量"] == "1"
+    # Numbers as numbers, not text that looks like one (Excel's green triangles).
+    assert flat["Setting: Shift / 平移量"] == 1
+    assert flat["Setting: Seed / 随机种子"] == L.SETTINGS_BY_KEY["seed"].default
+    assert flat["Setting: Permutations / 置换检验次数"] == 0
+    assert flat["Setting: Weighting / 赋权方式"] == "pooled"
     assert "trade_resilience_xl" in flat["Package / 程序包"]
     filled = find_row(rows, "Province / 省份")
     assert rows[filled + 1][1].startswith("Data!")   # the Data cell that was filled
@@ -146,7 +150,8 @@ def test_inputs_untouched_vba_identical_ribbon_kept(template, refreshed):
     # openpyxl drops dynamic-array metadata; the adapter puts it back.
     assert after[builder.METADATA_PART] == before[builder.METADATA_PART]
     formulas = after[builder.sheet_part_name(after, L.SHEET_FORMULAS)]
-    assert formulas.count(b'cm="1"') == 4
+    built = before[builder.sheet_part_name(before, L.SHEET_FORMULAS)]
+    assert formulas.count(b'cm="1"') == built.count(b'cm="1"') == 7   # every example
 
 
 def test_result_sheets_have_native_charts(refreshed):
@@ -154,6 +159,23 @@ def test_result_sheets_have_native_charts(refreshed):
     parts = ooxml.read_parts(refreshed)
     assert len([p for p in parts if p.startswith("xl/charts/chart")]) == 6
     assert book["Weights"]["A1"].value.startswith("Indicator weights")
+
+
+def test_papers_own_system_keeps_the_papers_words(refreshed):
+    text = " ".join(str(v) for sheet in ("Weights", "Scores", "Types", "Theil")
+                    for row in values(refreshed, sheet) for v in row if isinstance(v, str))
+    for words in ("(cf. paper Table 2)", "Foreign trade resilience index (cf. paper Table 3) / "
+                  "外贸韧性综合指数（对照原文表3）", "Resilience types (cf. paper Table 4) / "
+                  "外贸韧性类型（对照原文表4）", "(cf. paper Table 5)", "All provinces / 全部省份",
+                  "East contribution / 东部贡献率", "Northeast / 东北", "构高抗高型",
+                  "High reconstruction, high resistance", "Paper weight (%) / 原文权重(%)"):
+        assert words in text, words
+    labels = first_series_labels(refreshed)
+    assert labels["Weights"] == ["Weight w (%) / 权重(%)"]
+    assert labels["Theil"] == ["Within / 区域内", "East / 东部"]
+    assert labels["Scores"] == ["All provinces / 全部省份"]
+    assert labels["Types"] == labels["Theil"][1:]
+    assert len(openpyxl.load_workbook(refreshed)["Weights"]._charts[0].series) == 2
 
 
 def test_refreshing_twice_gives_identical_cells(refreshed, tmp_path):

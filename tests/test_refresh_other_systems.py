@@ -66,6 +66,9 @@ def test_six_indicators_three_dimensions_nine_provinces_five_years(tmp_path):
     text = " ".join(str(v) for row in types for v in row if v is not None)
     assert "Economy" in text and "Trade" in text and "Policy" in text
     assert "构" not in text.split("Type summary")[0]      # three dimensions: levels, no types
+    said = [v for row in types for v in row if isinstance(v, str) and "exactly two" in v]
+    assert len(said) == 1 and "has 3" in said[0]
+    assert report.ok                                     # ... and the rest still refreshed
     theil = values(path, "Theil")
     regions = {"East", "Central", "West"}
     assert any(regions <= {str(v).split(" / ")[0] for v in row if v} for row in theil)

@@ -21,9 +21,17 @@ if shutil.which("pdftoppm") is None:
         pytest.fail("pdftoppm (poppler-utils) is required here", pytrace=False)
     pytest.skip("pdftoppm (poppler-utils) not installed", allow_module_level=True)
 
-CHART_TITLES = ("Indicator weights (%)", "Mean resilience index by year",
+CHART_TITLES = ("Indicator weights (%)", "Mean foreign trade resilience index by year",
                 "Theil index: within and between", "Theil index within each region",
                 "Dagum Gini: within", "Resistance vs reconstruction")
+
+
+def _to_pdf(path, folder):
+    profile = (folder / "profile").as_uri()
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile}",
+                    "--convert-to", "pdf", "--outdir", str(folder), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    return folder / f"{path.stem}.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +39,21 @@ def pdf(tmp_path_factory):
     folder = tmp_path_factory.mktemp("render")
     path = build_demo(folder / "demo.xlsm")
     assert refresh_file(path).ok
-    profile = (folder / "profile").as_uri()
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile}",
-                    "--convert-to", "pdf", "--outdir", str(folder), str(path)],
-                   check=True, capture_output=True, timeout=180)
-    return folder / "demo.pdf"
+    return _to_pdf(path, folder)
+
+
+@pytest.fixture(scope="module")
+def own_pdf(tmp_path_factory):
+    """A user's own system (US-state test panel, see other_system), built by `new`."""
+    import other_system
+    from trade_resilience_xl.cli import main
+
+    folder = tmp_path_factory.mktemp("own")
+    panel, indicators = other_system.write_csvs(folder)
+    book = folder / "own.xlsx"
+    assert main(["new", str(book), "--data", str(panel), "--indicators", str(indicators),
+                 "--index-name", "State capacity / 州能力"]) == 0
+    return _to_pdf(book, folder)
 
 
 def _page_texts(pdf) -> list[str]:
@@ -74,3 +92,19 @@ def test_chinese_labels_are_rendered_as_text(pdf):
     text = "".join(_page_texts(pdf))
     for label in ("指标权重", "泰尔指数", "构高抗高型", "区域内"):
         assert label in text
+
+
+def test_own_system_renders_in_its_own_words(own_pdf):
+    """Charts drawn with the user's titles (the cells' words are checked in
+    test_own_system; the Settings and Paper sheets keep the paper's explanations)."""
+    pages = _page_texts(own_pdf)
+    baseline = _coloured_pixels(own_pdf, next(i for i, t in enumerate(pages, 1)
+                                              if "Refresh log" in t))
+    for title in ("Mean state capacity index by year", "Economic base vs Tobacco control",
+                  "Theil index within each region", "Indicator weights (%)"):
+        on = [i for i, t in enumerate(pages, 1) if title in t]
+        assert on, f"chart {title!r} not in the PDF"
+        assert max(_coloured_pixels(own_pdf, page) for page in on) > max(150, 5 * baseline)
+    text = "".join(pages)
+    assert "State capacity index / 州能力综合指数" in text and "经济" in text
+    assert "Resistance vs reconstruction" not in text

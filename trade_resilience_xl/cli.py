@@ -171,17 +171,44 @@ def _run_refresh(source: Path, target: Path):
 # ---------------------------------------------------------------------------- commands
 def cmd_demo(args) -> int:
     from trade_resilience_xl.cli_headlines import headline_text
-    from trade_resilience_xl.example_data import ILLUSTRATIVE_NOTE, load_example_panel
+    from trade_resilience_xl.example_data import ILLUSTRATIVE_NOTE, example_csv
     from trade_resilience_xl.workbook import file_safety
-    from trade_resilience_xl.workbook.builder import build_workbook
+    from trade_resilience_xl.workbook.csv_panel import build_from_csv
 
     out = Path(args.out or DEMO_NAME)
     if out.suffix.lower() != ".xlsx":
         raise CommandError(f"{out}: the demo writes a workbook without macros; use a .xlsx name")
     file_safety.check_writable(out)
-    build_workbook(out, data=load_example_panel(), macro_enabled=False)
+    with example_csv() as panel:           # the same path as `new`, on the shipped CSV
+        build_from_csv(out, panel, None, data_note=ILLUSTRATIVE_NOTE)
     result = _run_refresh(out, out).result
     print(headline_text(result, out.resolve(), ILLUSTRATIVE_NOTE))
+    return EXIT_OK
+
+
+def cmd_new(args) -> int:
+    from trade_resilience_xl.workbook import file_safety
+    from trade_resilience_xl.workbook.csv_panel import CsvError, build_from_csv
+
+    out = Path(args.workbook)
+    if out.suffix.lower() not in (".xlsm", ".xlsx"):
+        raise CommandError(f"{out}: use a .xlsm name (or .xlsx for a copy without macros)")
+    if out.suffix.lower() == ".xlsm" and importlib.util.find_spec("pyopenvba") is None:
+        raise CommandError("a .xlsm workbook needs pyOpenVBA, the [build] extra: "
+                           "pip install pyopenvba==6.5.0 (or write a .xlsx)")
+    if out.exists() and not args.force:
+        raise CommandError(f"{out} exists; choose another name or pass --force to replace it")
+    file_safety.check_writable(out)
+    try:
+        read = build_from_csv(out, args.data, args.indicators, index_name=args.index_name,
+                              data_note=args.note or f"Data: {Path(args.data).name}")
+    except CsvError as error:
+        raise CommandError(str(error)) from None
+    data = read.data
+    print(f"Wrote {out}: {data.iloc[:, 0].nunique()} {read.unit_label} x "
+          f"{data['Year'].nunique()} years x {len(data.columns) - 4} indicators")
+    _run_refresh(out, out)
+    print(f"Refreshed {out} / 已刷新")
     return EXIT_OK
 
 
@@ -281,6 +308,23 @@ def build_parser() -> argparse.ArgumentParser:
                                "illustrative dataset, print the headline results")
     demo.add_argument("--out", metavar="PATH", help=f"workbook to write (default {DEMO_NAME})")
     demo.set_defaults(run=cmd_demo)
+
+    new = commands.add_parser("new", help="build and refresh a workbook from CSV files: "
+                              "a panel and its indicator system")
+    new.add_argument("workbook", metavar="BOOK", help="workbook to write (.xlsm, or .xlsx "
+                     "without macros)")
+    new.add_argument("--data", required=True, metavar="PANEL.csv",
+                     help="unit, region, year, population, then one column per indicator "
+                     "code (or tidy: ..., code, value)")
+    new.add_argument("--indicators", required=True, metavar="INDICATORS.csv",
+                     help="code, dimension, direction (+/-); optional name, name_zh, "
+                     "dimension_zh, unit, unit_zh, explanation")
+    new.add_argument("--index-name", metavar="TEXT", help='Settings "Index name" (default '
+                     '"Composite index / 综合指数")')
+    new.add_argument("--note", metavar="TEXT", help="label above the data (default: the "
+                     "panel file's name)")
+    new.add_argument("--force", action="store_true", help="replace an existing BOOK")
+    new.set_defaults(run=cmd_new)
 
     refresh = commands.add_parser("refresh", help='what the ribbon\'s "Refresh all" does, '
                                   "on a file (in place unless --out)")

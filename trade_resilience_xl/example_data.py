@@ -144,6 +144,11 @@ def _csv_path() -> Path:
     return Path(str(resources.files("trade_resilience_xl") / "data" / CSV_NAME))
 
 
+def example_csv():
+    """A context manager giving a file path of the shipped illustrative panel CSV."""
+    return resources.as_file(resources.files("trade_resilience_xl").joinpath("data", CSV_NAME))
+
+
 def load_example_panel() -> pd.DataFrame:
     """Read the shipped illustrative (not official) panel ``data/example_panel.csv``."""
     with resources.files("trade_resilience_xl").joinpath("data", CSV_NAME).open(

@@ -1,4 +1,4 @@
-"""Rank bands and the nine resilience types of the paper's Table 4."""
+"""Rank bands and the nine types of two dimensions (the paper's Table 4 names its own)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..paper import RECONSTRUCTION, RESISTANCE
 from .arrays import as_matrix
 from .errors import InputError
 
@@ -28,11 +29,38 @@ def rank_levels(scores):
     return ranks, levels
 
 
-def type_names(reconstruction_level, resistance_level):
-    """English and Chinese type names, e.g. ('High reconstruction, low resistance', '构高抗低型')."""
-    en = f"{reconstruction_level.capitalize()} reconstruction, {resistance_level} resistance"
-    zh = f"构{LEVELS_ZH[reconstruction_level]}抗{LEVELS_ZH[resistance_level]}型"
-    return en, zh
+def is_paper_pair(first: str, second: str) -> bool:
+    """Whether two dimension names are the paper's two (in either order, any case)."""
+    return {first.casefold(), second.casefold()} == {RESISTANCE.name.casefold(),
+                                                      RECONSTRUCTION.name.casefold()}
+
+
+def type_names(first_level, second_level, dimensions=None, short_zh=None):
+    """English and Chinese name of the type with ``first_level`` on the first dimension and
+    ``second_level`` on the second; the Chinese name is None when no Chinese label is known.
+
+    ``dimensions``: the two dimension names (default: the paper's). For the paper's two the
+    paper's names come back (reconstruction first, e.g. 'High reconstruction, low
+    resistance', '构高抗低型'), whichever order they stand in; otherwise names are built from
+    the dimension names, e.g. 'High Economic base, low Tobacco control', and, with short
+    Chinese labels ``short_zh`` such as ('经济', '控烟'), '经济高控烟低型'.
+
+    >>> type_names("low", "high")
+    ('High reconstruction, low resistance', '构高抗低型')
+    >>> type_names("high", "low", ("Economic base", "Tobacco control"), ("经济", "控烟"))
+    ('High Economic base, low Tobacco control', '经济高控烟低型')
+    """
+    first, second = dimensions or (RESISTANCE.name, RECONSTRUCTION.name)
+    if is_paper_pair(first, second):
+        resist, recon = ((first_level, second_level)
+                         if first.casefold() == RESISTANCE.name.casefold()
+                         else (second_level, first_level))
+        return (f"{recon.capitalize()} reconstruction, {resist} resistance",
+                f"构{LEVELS_ZH[recon]}抗{LEVELS_ZH[resist]}型")
+    en = f"{first_level.capitalize()} {first}, {second_level} {second}"
+    if not short_zh or not all(short_zh):
+        return en, None
+    return en, f"{short_zh[0]}{LEVELS_ZH[first_level]}{short_zh[1]}{LEVELS_ZH[second_level]}型"
 
 
 def band_cutoffs(scores, levels):
@@ -50,7 +78,7 @@ def band_cutoffs(scores, levels):
 @dataclass(frozen=True)
 class Classification:
     """Per unit and dimension: ``rank`` and ``level`` (n x D); with exactly two dimensions also the
-    type, named from the second dimension (reconstruction) and the first (resistance);
+    type names (``type_names``; ``type_zh`` None when no Chinese name is known);
     ``cutoffs`` gives each dimension's score lines between the bands."""
 
     rank: np.ndarray
@@ -60,11 +88,12 @@ class Classification:
     cutoffs: list = None   # per dimension: (high|medium, medium|low) score lines
 
 
-def classify(scores, *, unit_labels=None) -> Classification:
+def classify(scores, *, unit_labels=None, dimensions=None, short_zh=None) -> Classification:
     """Rank units on each dimension's score (columns), band the ranks, name the nine types.
 
-    Columns are dimensions in the order of the indicator system: the first is resistance and
-    resilience, the second reconstruction ability, as in the paper.
+    Columns are dimensions in the order of the indicator system; ``dimensions`` names them
+    (default: the paper's resistance and resilience, then reconstruction ability) and
+    ``short_zh`` optionally gives short Chinese labels for the Chinese type names.
 
     >>> c = classify([[0.9, 0.8], [0.5, 0.1], [0.1, 0.5]])
     >>> c.level.tolist(), c.type_zh
@@ -79,6 +108,9 @@ def classify(scores, *, unit_labels=None) -> Classification:
     cutoffs = [band_cutoffs(arr[:, j], levels[:, j]) for j in range(arr.shape[1])]
     if arr.shape[1] != 2:
         return Classification(ranks, levels, None, None, cutoffs)
-    names = {(a, b): type_names(b, a) for a in LEVELS for b in LEVELS}  # 9 names, built once
-    pairs = [names[resist, recon] for resist, recon in levels.tolist()]
-    return Classification(ranks, levels, [en for en, _ in pairs], [zh for _, zh in pairs], cutoffs)
+    names = {(a, b): type_names(a, b, dimensions, short_zh)
+             for a in LEVELS for b in LEVELS}  # 9 names, built once
+    pairs = [names[first, second] for first, second in levels.tolist()]
+    zh = [z for _, z in pairs]
+    return Classification(ranks, levels, [en for en, _ in pairs],
+                          None if zh[0] is None else zh, cutoffs)

@@ -95,7 +95,8 @@ def compute_panel(panel: PanelArrays, settings: Settings) -> PanelNumbers:
             raise InputError(f"classification year {basis_rule} is not in the data "
                              f"({panel.years[0]}-{panel.years[-1]})", field="classification_basis")
         basis = stacked[:, panel.years.index(basis_rule)]
-    classification = classify(basis, unit_labels=panel.units)
+    classification = classify(basis, unit_labels=panel.units,
+                              dimensions=tuple(panel.dimension_order))
     alpha = check_alpha(s.theil_measure)      # settings.checked() has vetted it
     # Validated once for both decompositions (Theil L's x > 0 is the stricter rule).
     grouped = grouped_values(composite, panel.regions, panel.population, positive=alpha <= 0.0,

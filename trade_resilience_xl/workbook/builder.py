@@ -63,26 +63,32 @@ DYNAMIC_ARRAY_METADATA = (
 
 
 def build_workbook(path: str | Path, *, data: pd.DataFrame | None = None,
-                   macro_enabled: bool = True, data_note: str | None = None) -> Path:
+                   macro_enabled: bool = True, data_note: str | None = None,
+                   indicators: pd.DataFrame | None = None, index_name: str | None = None,
+                   live_formulas: bool = True) -> Path:
     """Build the workbook at ``path`` and return the path.
 
-    ``data``: a panel with columns Province, Region, Year, Population and indicator codes
-    (e.g. ``load_example_panel()``); without it the Data sheet is the empty 31 x 2010-2021
-    skeleton. When data is given the sheet is labelled with ``data_note``, which defaults
-    to "illustrative data, not official statistics" (pass your own label for real data).
-    ``macro_enabled``: add the VBA project and the ribbon (``workbook.vba``); use an
-    ``.xlsm`` path then.
+    ``data``: a panel whose columns are the units (any header: Province, State, ...),
+    Region, Year, Population and indicator codes (e.g. ``load_example_panel()``); without
+    it the Data sheet is the empty 31 x 2010-2021 skeleton. When data is given the sheet is
+    labelled with ``data_note``, which defaults to "illustrative data, not official
+    statistics" (pass your own label for real data). ``indicators``: the user's indicator
+    table (``csv_panel.read_indicators``) instead of the paper's; ``index_name`` goes into
+    Settings "Index name". ``macro_enabled``: add the VBA project and the ribbon
+    (``workbook.vba``); use an ``.xlsm`` path then. ``live_formulas=False`` shows the
+    Formulas examples as text only (for a workbook without macros, where they cannot run).
     """
     target = Path(path)
     if data is not None and data_note is None:
         data_note = ILLUSTRATIVE_NOTE
-    workbook, examples = _fill_workbook(data, data_note)
+    workbook, examples = _fill_workbook(data, data_note, indicators, index_name, live_formulas)
     buffer = io.BytesIO()
     workbook.save(buffer)
     parts = ooxml.read_parts(io.BytesIO(buffer.getvalue()))
     parts["docProps/core.xml"] = _fixed_core_properties()
-    parts = _add_dynamic_array_metadata(parts, L.SHEET_FORMULAS,
-                                        [example.anchor for example in examples])
+    if examples:
+        parts = _add_dynamic_array_metadata(parts, L.SHEET_FORMULAS,
+                                            [example.anchor for example in examples])
     if target.suffix.lower() == ".xlsm":
         # Excel refuses an .xlsm whose main part is typed as .xlsx (and vice versa).
         parts["[Content_Types].xml"] = ooxml.set_content_type_override(
@@ -93,24 +99,31 @@ def build_workbook(path: str | Path, *, data: pd.DataFrame | None = None,
     return target
 
 
-def _fill_workbook(data: pd.DataFrame | None, data_note: str | None):
+def _fill_workbook(data: pd.DataFrame | None, data_note: str | None,
+                   indicators: pd.DataFrame | None, index_name: str | None, live: bool):
     workbook = Workbook()
     workbook.remove(workbook.active)
     sheets = {name: workbook.create_sheet(name) for name in L.SHEET_ORDER}
     info_sheets.write_about(sheets[L.SHEET_ABOUT], has_data=data is not None)
-    input_sheets.write_indicators(sheets[L.SHEET_INDICATORS])
-    input_sheets.write_data(sheets[L.SHEET_DATA], data, data_note)
+    input_sheets.write_indicators(sheets[L.SHEET_INDICATORS], indicators)
+    names = None if indicators is None else {
+        str(r["code"]): str(r.get("name") or r["code"]) for r in indicators.to_dict("records")}
+    input_sheets.write_data(sheets[L.SHEET_DATA], data, data_note, names)
     input_sheets.write_settings(sheets[L.SHEET_SETTINGS])
+    if index_name is not None:
+        row = L.SETTINGS_HEADER_ROW + 1 + L.SETTING_KEYS.index("Index name")
+        sheets[L.SHEET_SETTINGS].cell(row=row, column=2, value=index_name)
     for name in L.RESULT_SHEETS:
         info_sheets.write_result_placeholder(sheets[name])
     data_sheet = sheets[L.SHEET_DATA]
-    n_indicators = data_sheet.max_column - len(L.DATA_ID_COLUMNS)
-    examples = info_sheets.formula_examples(data_sheet.max_row, n_indicators)
-    info_sheets.write_formulas(sheets[L.SHEET_FORMULAS], examples)
+    codes = [str(c.value) for c in data_sheet[L.DATA_HEADER_ROW][len(L.DATA_ID_COLUMNS):]]
+    n_directions = len(codes) if indicators is None else len(indicators)
+    examples = info_sheets.formula_examples(codes, n_directions)
+    info_sheets.write_formulas(sheets[L.SHEET_FORMULAS], examples, live=live)
     info_sheets.write_paper(sheets[L.SHEET_PAPER])
     info_sheets.write_xlwings_conf(sheets[L.SHEET_XLWINGS_CONF])
     workbook.active = 0
-    return workbook, examples
+    return workbook, examples if live else ()
 
 
 def _fixed_core_properties() -> bytes:

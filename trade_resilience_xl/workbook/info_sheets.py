@@ -31,50 +31,95 @@ class FormulaExample:
     explanation: str
 
 
-def formula_examples(data_last_row: int, n_indicators: int) -> tuple[FormulaExample, ...]:
-    """The live examples on the Formulas sheet; ranges follow the built Data sheet."""
-    first_ind_col = get_column_letter(len(L.DATA_ID_COLUMNS) + 1)
-    last_ind_col = get_column_letter(len(L.DATA_ID_COLUMNS) + n_indicators)
-    data = f"{L.SHEET_DATA}!{first_ind_col}{L.DATA_FIRST_ROW}:{last_ind_col}{data_last_row}"
-    first_dir = L.INDICATORS_HEADER_ROW + 1
-    directions = f"{L.SHEET_INDICATORS}!E{first_dir}:E{first_dir + n_indicators - 1}"
+# Characters a structured reference must escape with ' inside a column name.
+_ESCAPED = "'[]#"
+
+
+def table_column(table: str, first: str, last: str | None = None) -> str:
+    """A structured reference to one column or a run of columns of an Excel table, in the
+    form Excel stores it in the file: ``PanelData[[X1]:[X13]]``, ``T[[Direction / 方向]]``.
+    It follows the table as rows are added or removed."""
+    def name(column: str) -> str:
+        return "[" + "".join("'" + ch if ch in _ESCAPED else ch for ch in column) + "]"
+
+    return f"{table}[{name(first)}" + (f":{name(last)}" if last else "") + "]"
+
+
+def structured_refs(codes: list[str]) -> tuple[str, str]:
+    """(data, directions): the Data table's indicator columns and the Indicators table's
+    Direction column, as the Formulas examples use them."""
+    return (table_column(L.DATA_TABLE_NAME, codes[0], codes[-1]),
+            table_column(L.INDICATORS_TABLE_NAME, L.bilingual("Direction")))
+
+
+def formula_examples(codes: list[str], n_indicators: int) -> tuple[FormulaExample, ...]:
+    """The live examples on the Formulas sheet. Data and directions are structured
+    references to the Data and Indicators tables, so they cover every row pasted in."""
+    data, directions = structured_refs(codes)
     shift = f"{L.SHEET_SETTINGS}!B{L.SETTINGS_HEADER_ROW + 1}"
     col_2021 = get_column_letter(PAPER_T3_FIRST_YEAR_COL + len(paper.TABLE3_YEARS) - 1)
     scores = f"{L.SHEET_PAPER}!{col_2021}{PAPER_T3_FIRST_ROW}:{col_2021}{PAPER_T3_LAST_ROW}"
     regions = f"{L.SHEET_PAPER}!D{PAPER_T3_FIRST_ROW}:D{PAPER_T3_LAST_ROW}"
     weights = f"A14:{get_column_letter(n_indicators)}14"
-    # ENTROPY_WEIGHTS spills right along row 14; the others spill down from row 17, side by
-    # side, so no spill range runs into another formula.
+    normalized = f"NORMALIZE({data},{directions},{shift})"
+    # ENTROPY_WEIGHTS spills right along row 14; the others spill down from row 17, two
+    # columns apart, so no spill range runs into another formula. TOPSIS and
+    # COMPOSITE_SCORE are shown in their two safe forms: raw data with directions, or data
+    # normalised by NORMALIZE with the same directions and shift.
     return (
         FormulaExample("A14", f"=ENTROPY_WEIGHTS({data},{directions},{shift})",
                        "Entropy weights / 熵值法权重",
-                       "One weight per indicator column of the Data sheet, using the "
+                       "One weight per indicator column of the Data table, using the "
                        "directions on Indicators and the Shift setting. / 按指标方向与平移量"
                        "计算各指标权重。"),
-        FormulaExample("A17", f"=TOPSIS({data},{weights},{directions},{shift})",
+        FormulaExample("A17", f"=TOPSIS({data},{weights},{directions})",
                        "TOPSIS scores / TOPSIS得分",
-                       "One closeness score per Data row, with the weights spilled in row 14. / "
-                       "每行（省份-年份）一个贴近度得分，权重取第14行。"),
-        FormulaExample("C17", f"=THEIL_DECOMP({scores},,{regions})",
+                       "One closeness score per Data row from the raw data and the directions, "
+                       "with the weights spilled in row 14. / 每行一个贴近度得分（原始数据+方向）。"),
+        FormulaExample("C17", f"=TOPSIS({normalized},{weights})",
+                       "TOPSIS of NORMALIZE / 标准化后TOPSIS",
+                       "The same scores from data normalised first (directions and shift "
+                       "applied there, so none given to TOPSIS). / 先标准化再计算，结果相同。"),
+        FormulaExample("E17", f"=COMPOSITE_SCORE({data},{weights},{directions})",
+                       "Weighted sum / 加权求和",
+                       "Weighted sum of the normalised values, from raw data and directions. / "
+                       "标准化值加权求和（原始数据+方向）。"),
+        FormulaExample("G17", f"=COMPOSITE_SCORE({normalized},{weights})",
+                       "Weighted sum of NORMALIZE / 标准化后加权",
+                       "The same from data normalised first. / 先标准化再加权求和。"),
+        FormulaExample("I17", f"=THEIL_DECOMP({scores},,{regions})",
                        "Theil decomposition / 泰尔指数分解",
                        "Within- and between-region Theil T of the paper's published 2021 "
                        "index, equal weights (works before any data is entered). / 以原文2021年"
                        "指数为例的区域内、区域间泰尔T分解（等权）。"),
-        FormulaExample("F17", f"=DAGUM_GINI({scores},{regions})",
+        FormulaExample("L17", f"=DAGUM_GINI({scores},,{regions})",
                        "Dagum Gini decomposition / Dagum基尼系数分解",
                        "Within, net between and transvariation parts of the Gini of the same "
                        "published 2021 index. / 同一数据的区域内、区域间净值与超变密度分解。"),
     )
 
 
-def write_formulas(ws: Worksheet, examples: tuple[FormulaExample, ...]) -> None:
+NO_MACROS_NOTE = ("This workbook has no macros, so these functions cannot run here: the "
+                  "formulas are shown as text only. They work in the macro workbook "
+                  "(`trade-resilience template`, or the one `trade-resilience excel-setup` "
+                  "copies to Documents). / 本工作簿不含宏，以下函数无法在此运行，仅以文本展示；"
+                  "请在含宏的模板中使用。")
+
+
+def write_formulas(ws: Worksheet, examples: tuple[FormulaExample, ...], *,
+                   live: bool = True) -> None:
+    """The examples table and, when ``live``, each formula at its anchor (without macros the
+    functions do not exist and every cell would show #NAME?, so only the table is written,
+    with a line saying why)."""
     write_title(ws, "Worksheet functions / 工作表函数示例")
     write_note(ws, 2, "These cells call Python through xlwings. In Excel 365 each formula "
                "spills its whole table from one cell; leave the space below and to the right "
                "empty. / 以下单元格通过xlwings调用Python；Excel 365中一个公式自动溢出整张表，"
-               "请保持其下方和右侧为空。")
+               "请保持其下方和右侧为空。" if live else NO_MACROS_NOTE,
+               NOTE_FONT if live else WARNING_FONT)
     write_note(ws, 3, "Type them anywhere: =ENTROPY_WEIGHTS(data, directions, [shift]), "
-               "=TOPSIS(data, weights, [directions], [shift]), =THEIL_DECOMP(scores, [pop], "
+               "=TOPSIS(data, weights, directions) or =TOPSIS(NORMALIZE(data, directions, "
+               "shift), weights), likewise COMPOSITE_SCORE, =THEIL_DECOMP(scores, [pop], "
                "regions, [measure]), =DAGUM_GINI(scores, regions, [pop]). The functions do not "
                "fill blank cells (Refresh all does). / 可在任意单元格输入上述函数；函数不填补空值"
                "（刷新全部会插值）。")
@@ -86,7 +131,7 @@ def write_formulas(ws: Worksheet, examples: tuple[FormulaExample, ...]) -> None:
     ws.merge_cells("B5:F5")
     ws.merge_cells("G5:N5")
     for row, example in enumerate(examples, start=6):
-        ws.cell(row=row, column=1, value=example.anchor).alignment = WRAP_TOP
+        ws.cell(row=row, column=1, value=example.anchor if live else None).alignment = WRAP_TOP
         text = ws.cell(row=row, column=2)
         # Shown as text, not evaluated: a string starting with "=" would become a formula.
         text._value, text.data_type = example.formula, "s"
@@ -94,17 +139,22 @@ def write_formulas(ws: Worksheet, examples: tuple[FormulaExample, ...]) -> None:
         ws.cell(row=row, column=7, value=example.explanation).alignment = WRAP_TOP
         ws.merge_cells(f"B{row}:F{row}")
         ws.merge_cells(f"G{row}:N{row}")
+    if live:
+        _write_live(ws, examples)
+    for row in (2, 3):
+        ws.merge_cells(f"A{row}:N{row}")
+        ws.cell(row=row, column=1).alignment = WRAP_TOP
+    fit_row_heights(ws, 2, 5 + len(examples))
+    landscape_fit_width(ws)
+
+
+def _write_live(ws: Worksheet, examples: tuple[FormulaExample, ...]) -> None:
     for example in examples:
         column = "".join(ch for ch in example.anchor if ch.isalpha())
         row = int("".join(ch for ch in example.anchor if ch.isdigit()))
         ws[f"{column}{row - 1}"] = example.title
         ws[f"{column}{row - 1}"].font = WARNING_FONT
         ws[example.anchor] = ArrayFormula(example.anchor, example.formula)
-    for row in (2, 3):
-        ws.merge_cells(f"A{row}:N{row}")
-        ws.cell(row=row, column=1).alignment = WRAP_TOP
-    fit_row_heights(ws, 2, 5 + len(examples))
-    landscape_fit_width(ws)
 
 
 def write_about(ws: Worksheet, *, has_data: bool) -> None:

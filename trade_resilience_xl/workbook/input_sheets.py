@@ -44,38 +44,73 @@ def _list_validation(ws: Worksheet, choices: tuple[str, ...], ref: str, *, stric
 
 
 # ------------------------------------------------------------------------ Indicators
-def write_indicators(ws: Worksheet) -> None:
-    write_title(ws, "Indicator system (Table 1, errata applied) / 指标体系（表1，已订正）")
-    notes = [f"Erratum / 勘误: {en}  {zh}" for en, zh in zip(paper.ERRATA, paper.ERRATA_ZH)]
-    notes.append("You may add, remove or reorder rows and rename dimensions; each Code must be "
-                 "a column on the Data sheet. / 可增删、调整行顺序或重命名维度；代码须与Data表列名一致。")
-    last_col = get_column_letter(len(L.INDICATOR_COLUMNS))
+EDIT_NOTE = ("You may add, remove or reorder rows and rename dimensions; each Code must be "
+             "a column on the Data sheet. A dimension may be written \"Economic base / 经济\": "
+             "the Chinese part is its short label in Chinese type names. / 可增删、调整行顺序或"
+             "重命名维度；代码须与Data表列名一致。")
+
+
+def _paper_rows() -> list[list]:
+    rows = []
+    for ind in paper.INDICATORS:
+        weight_note = " (derived, not printed / 推算值，原文未印)" if ind.weight_derived else ""
+        rows.append([ind.code,
+                     L.bilingual(ind.dimension, ind.dimension_zh),
+                     L.bilingual(ind.sub_dimension, ind.sub_dimension_zh),
+                     L.bilingual(ind.indicator, ind.indicator_zh),
+                     ind.direction,
+                     L.bilingual(ind.unit, ind.unit_zh) if ind.unit != ind.unit_zh else ind.unit,
+                     f"{ind.explanation}\n{ind.explanation_zh}{weight_note}",
+                     ind.paper_weight_pct])
+    return rows
+
+
+def _both(english, chinese) -> str | None:
+    english, chinese = str(english or "").strip(), str(chinese or "").strip()
+    return L.bilingual(english, chinese) if english and chinese else (english or chinese or None)
+
+
+def _user_rows(indicators: pd.DataFrame) -> list[list]:
+    """The user's indicator table (``csv_panel.read_indicators``) as sheet rows."""
+    get = (lambda r, name: r.get(name, "") or "")  # noqa: E731
+    return [[r["code"], _both(r["dimension"], get(r, "dimension_zh")), None,
+             _both(get(r, "name") or r["code"], get(r, "name_zh")), r["direction"],
+             _both(get(r, "unit"), get(r, "unit_zh")), get(r, "explanation") or None]
+            for r in indicators.to_dict("records")]
+
+
+def write_indicators(ws: Worksheet, indicators: pd.DataFrame | None = None) -> None:
+    """The paper's indicator system (errata noted), or the user's ``indicators`` table."""
+    if indicators is None:
+        write_title(ws, "Indicator system (Table 1, errata applied) / 指标体系（表1，已订正）")
+        notes = [f"Erratum / 勘误: {en}  {zh}" for en, zh in zip(paper.ERRATA, paper.ERRATA_ZH)]
+        notes.append("You may add, remove or reorder rows and rename dimensions; each Code must "
+                     "be a column on the Data sheet. / 可增删、调整行顺序或重命名维度；代码须与Data表列名一致。")
+        columns, rows, warned = L.INDICATOR_COLUMNS, _paper_rows(), 2
+        derived = {ind.code for ind in paper.INDICATORS if ind.weight_derived}
+    else:
+        write_title(ws, "Indicator system / 指标体系")
+        notes = [EDIT_NOTE]
+        columns, rows, warned, derived = L.INDICATOR_COLUMNS[:-1], _user_rows(indicators), 0, set()
+    last_col = get_column_letter(len(columns))
     for offset, text in enumerate(notes):
-        write_note(ws, 2 + offset, text, WARNING_FONT if offset < 2 else NOTE_FONT)
+        write_note(ws, 2 + offset, text, WARNING_FONT if offset < warned else NOTE_FONT)
         # Merged across the table and wrapped, so the notes stay inside the printed width.
         ws.merge_cells(f"A{2 + offset}:{last_col}{2 + offset}")
         ws.cell(row=2 + offset, column=1).alignment = WRAP_TOP
     header_row = L.INDICATORS_HEADER_ROW
-    write_header(ws, header_row, [L.bilingual(name) for name in L.INDICATOR_COLUMNS])
-    for row, ind in enumerate(paper.INDICATORS, start=header_row + 1):
-        weight_note = " (derived, not printed / 推算值，原文未印)" if ind.weight_derived else ""
-        values = [ind.code,
-                  L.bilingual(ind.dimension, ind.dimension_zh),
-                  L.bilingual(ind.sub_dimension, ind.sub_dimension_zh),
-                  L.bilingual(ind.indicator, ind.indicator_zh),
-                  ind.direction,
-                  L.bilingual(ind.unit, ind.unit_zh) if ind.unit != ind.unit_zh else ind.unit,
-                  f"{ind.explanation}\n{ind.explanation_zh}{weight_note}",
-                  ind.paper_weight_pct]
+    write_header(ws, header_row, [L.bilingual(name) for name in columns])
+    for row, values in enumerate(rows, start=header_row + 1):
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             cell.alignment = CENTER if col in (1, 5) else WRAP_TOP
         ws.cell(row=row, column=5).fill = INPUT_FILL
-        ws.cell(row=row, column=8).number_format = "0.000"
-        if ind.weight_derived:
+        if len(columns) > 7:
+            ws.cell(row=row, column=8).number_format = "0.000"
+        if values[0] in derived:
             ws.cell(row=row, column=8).font = WARNING_FONT
-    last_row = header_row + len(paper.INDICATORS)
-    _add_table(ws, L.INDICATORS_TABLE_NAME, header_row, last_row, len(L.INDICATOR_COLUMNS))
+    last_row = header_row + len(rows)
+    _add_table(ws, L.INDICATORS_TABLE_NAME, header_row, last_row, len(columns))
     _list_validation(ws, L.DIRECTIONS, f"E{header_row + 1}:E{last_row + 50}", strict=True,
                      prompt="+ benefit (higher is better) / 正向;  - cost / 负向")
     set_widths(ws, {"A": 7, "B": 22, "C": 22, "D": 34, "E": 10, "F": 16, "G": 62, "H": 12})
@@ -87,10 +122,13 @@ def write_indicators(ws: Worksheet) -> None:
 
 
 # ------------------------------------------------------------------------ Data
+MAX_LIST_FORMULA = 255   # Excel's limit for a list validation's comma-separated choices
+
+
 def _indicator_codes(data: pd.DataFrame | None) -> list[str]:
     if data is None:
         return list(paper.INDICATOR_CODES)
-    return [str(c) for c in data.columns if str(c) not in L.DATA_ID_COLUMNS]
+    return [str(c) for c in data.columns[len(L.DATA_ID_COLUMNS):]]
 
 
 def _skeleton_rows() -> list[list]:
@@ -106,7 +144,25 @@ def _cell_value(value):
     return value
 
 
-def write_data(ws: Worksheet, data: pd.DataFrame | None, data_note: str | None) -> None:
+def _region_list(ws: Worksheet, regions: tuple[str, ...], ref: str) -> None:
+    """Drop-down of the data's own regions (the paper's four with their Chinese names);
+    it only warns, so a new region can still be typed. Skipped when the names cannot be a
+    list (a comma or quote in a name, or longer than Excel allows)."""
+    if regions == tuple(L.REGION_CHOICES):
+        prompt = "East / 东部, Central / 中部, Northeast / 东北, West / 西部"
+    else:
+        prompt = ", ".join(regions)
+    if any("," in r or '"' in r for r in regions) or len(",".join(regions)) > MAX_LIST_FORMULA:
+        return
+    _list_validation(ws, regions, ref, strict=False, prompt=prompt[:MAX_LIST_FORMULA])
+
+
+def write_data(ws: Worksheet, data: pd.DataFrame | None, data_note: str | None,
+               indicator_names: dict[str, str] | None = None) -> None:
+    """The Data table sized to ``data`` (first column: the units, under the user's header;
+    then Region, Year, Population and one column per indicator code), or the paper's empty
+    31 x 2010-2021 skeleton. ``indicator_names`` (code -> text) fill the names row above
+    codes the paper does not know."""
     codes = _indicator_codes(data)
     n_cols = len(L.DATA_ID_COLUMNS) + len(codes)
     if data is None:
@@ -114,34 +170,42 @@ def write_data(ws: Worksheet, data: pd.DataFrame | None, data_note: str | None) 
                    "names are in row 2, codes must match the Indicators sheet. / "
                    "按省份-年份逐行填写；第2行为指标名称，列名代码须与Indicators表一致。")
         rows = [row + [None] * len(codes) for row in _skeleton_rows()]
+        unit_header, regions = L.DATA_ID_COLUMNS[0], tuple(L.REGION_CHOICES)
     else:
-        missing = [c for c in L.DATA_ID_COLUMNS if c not in data.columns]
+        unit_header = str(data.columns[0])
+        missing = [c for c in L.DATA_ID_COLUMNS[1:] if c not in data.columns[1:4]]
         if missing:
-            raise ValueError(f"data has no column {missing[0]!r}; expected "
-                             f"{', '.join(L.DATA_ID_COLUMNS)} then indicator columns")
-        ordered = data[list(L.DATA_ID_COLUMNS) + codes]
-        rows = [[_cell_value(v) for v in record] for record in ordered.itertuples(index=False)]
+            raise ValueError(f"data has no column {missing[0]!r} in columns 2-4; expected the "
+                             f"unit column, then {', '.join(L.DATA_ID_COLUMNS[1:])} then "
+                             "indicator columns")
+        rows = [[_cell_value(v) for v in record] for record in data.itertuples(index=False)]
+        regions = tuple(dict.fromkeys(str(r) for r in data["Region"]))
+        if set(regions) <= set(L.REGION_CHOICES):
+            regions = tuple(L.REGION_CHOICES)
     if data_note:
         write_note(ws, L.DATA_LABEL_ROW, data_note, WARNING_FONT)
 
     known = {ind.code: ind for ind in paper.INDICATORS}
+    names = dict(indicator_names or {})
+    for code, ind in known.items():
+        unit = ind.unit if ind.unit == ind.unit_zh else f"{ind.unit} / {ind.unit_zh}"
+        names.setdefault(code, f"{ind.indicator} ({ind.direction}, {unit})\n{ind.indicator_zh}")
     id_names = {"Population": "Weight for Theil/Dagum, e.g. urban employed persons (10k) / "
-                              "不平等分解的权重，如城镇就业人员（万人）"}
+                              "不平等分解的权重，如城镇就业人员（万人）" if indicator_names is None
+                else "Weight for Theil/Dagum, e.g. population / 不平等分解的权重，如人口"}
     for col, name in enumerate(L.DATA_ID_COLUMNS, start=1):
         if name in id_names:
             ws.cell(row=L.DATA_NAMES_ROW, column=col, value=id_names[name])
     for col, code in enumerate(codes, start=len(L.DATA_ID_COLUMNS) + 1):
-        ind = known.get(code)
-        if ind is not None:
-            unit = ind.unit if ind.unit == ind.unit_zh else f"{ind.unit} / {ind.unit_zh}"
-            text = f"{ind.indicator} ({ind.direction}, {unit})\n{ind.indicator_zh}"
-            ws.cell(row=L.DATA_NAMES_ROW, column=col, value=text)
+        if code in names:
+            ws.cell(row=L.DATA_NAMES_ROW, column=col, value=names[code])
     for col in range(1, n_cols + 1):
         cell = ws.cell(row=L.DATA_NAMES_ROW, column=col)
         cell.font, cell.fill, cell.alignment = NAMES_FONT, NAMES_FILL, WRAP_TOP
     ws.row_dimensions[L.DATA_NAMES_ROW].height = 88
 
-    headers = [L.bilingual(name) for name in L.DATA_ID_COLUMNS] + codes
+    headers = ([L.bilingual(unit_header)] + [L.bilingual(name) for name in L.DATA_ID_COLUMNS[1:]]
+               + codes)
     write_header(ws, L.DATA_HEADER_ROW, headers)
     for r, values in enumerate(rows, start=L.DATA_FIRST_ROW):
         for c, value in enumerate(values, start=1):
@@ -156,8 +220,7 @@ def write_data(ws: Worksheet, data: pd.DataFrame | None, data_note: str | None) 
 
     _add_table(ws, L.DATA_TABLE_NAME, L.DATA_HEADER_ROW, last_row, n_cols)
     body = f"{L.DATA_FIRST_ROW}:{{}}{last_row}"
-    _list_validation(ws, L.REGION_CHOICES, "B" + body.format("B"), strict=False,
-                     prompt="East / 东部, Central / 中部, Northeast / 东北, West / 西部")
+    _region_list(ws, regions, "B" + body.format("B"))
     years = DataValidation(type="whole", operator="between", formula1="1900", formula2="2100",
                            allow_blank=True, showErrorMessage=True)
     years.error = "Year must be a whole number, e.g. 2015 / 年份须为整数，如2015"
@@ -173,7 +236,7 @@ def write_data(ws: Worksheet, data: pd.DataFrame | None, data_note: str | None) 
     set_widths(ws, {"A": 16, "B": 14, "C": 12, "D": 20})
     for col in range(len(L.DATA_ID_COLUMNS) + 1, n_cols + 1):
         ws.column_dimensions[get_column_letter(col)].width = 14
-    ws.freeze_panes = f"D{L.DATA_FIRST_ROW}"  # keep header and Province/Region/Year visible
+    ws.freeze_panes = f"D{L.DATA_FIRST_ROW}"  # keep header and unit/Region/Year visible
     ws.print_title_rows = f"{L.DATA_NAMES_ROW}:{L.DATA_HEADER_ROW}"
     landscape_fit_width(ws)
 
