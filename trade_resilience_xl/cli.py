@@ -182,6 +182,9 @@ def cmd_demo(args) -> int:
     with example_csv() as panel:           # the same path as `new`, on the shipped CSV
         build_from_csv(out, panel, None, data_note=ILLUSTRATIVE_NOTE)
     result = _run_refresh(out, out).result
+    if args.lite:
+        from trade_resilience_xl.lite.parts import make_lite
+        make_lite(out)
     print(headline_text(result, out.resolve(), ILLUSTRATIVE_NOTE))
     return EXIT_OK
 
@@ -286,6 +289,26 @@ def cmd_template(args) -> int:
     return EXIT_OK
 
 
+def cmd_lite(args) -> int:
+    import tempfile
+
+    from trade_resilience_xl.lite.parts import make_lite
+    from trade_resilience_xl.workbook import file_safety
+    from trade_resilience_xl.workbook.builder import build_workbook
+
+    out = Path(args.workbook)
+    if out.suffix.lower() != ".xlsx":
+        raise CommandError(f"{out}: an xlwings Lite workbook has no macros; use a .xlsx name")
+    if out.exists() and not args.force:
+        raise CommandError(f"{out} exists; choose another name or pass --force to replace it")
+    file_safety.check_writable(out)
+    with tempfile.TemporaryDirectory() as folder:   # `out` is written once, complete
+        built = build_workbook(Path(folder) / out.name, macro_enabled=False)
+        make_lite(built, out)
+    print(f"Wrote {out}: open it in Excel with the xlwings Lite add-in (Windows, Mac, web)")
+    return EXIT_OK
+
+
 def cmd_excel_setup(args) -> int:
     from trade_resilience_xl.excel_setup import SetupRefused, excel_setup
 
@@ -307,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="build and refresh a workbook with the "
                                "illustrative dataset, print the headline results")
     demo.add_argument("--out", metavar="PATH", help=f"workbook to write (default {DEMO_NAME})")
+    demo.add_argument("--lite", action="store_true", help="also store the xlwings Lite "
+                      "program in it (Excel on Windows, Mac and the web, no local Python)")
     demo.set_defaults(run=cmd_demo)
 
     new = commands.add_parser("new", help="build and refresh a workbook from CSV files: "
@@ -358,6 +383,13 @@ def build_parser() -> argparse.ArgumentParser:
                           help="build it anew from the code instead of copying the committed "
                           "file (needs pyOpenVBA, the [build] extra)")
     template.set_defaults(run=cmd_template)
+
+    lite = commands.add_parser("lite", help="write the workbook (.xlsx) with its own "
+                               "xlwings Lite program: functions and Refresh/Check/Clear in "
+                               "Excel on Windows, Mac and the web without installing Python")
+    lite.add_argument("workbook", metavar="BOOK", help="workbook to write (.xlsx)")
+    lite.add_argument("--force", action="store_true", help="replace an existing BOOK")
+    lite.set_defaults(run=cmd_lite)
 
     setup = commands.add_parser("excel-setup", help="Windows/macOS: install the xlwings "
                                 "add-in, point it at this Python, copy the template to "
