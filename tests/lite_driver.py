@@ -30,14 +30,16 @@ import subprocess
 import sys
 import threading
 
-import numpy  # noqa: F401  (see the module doc: third-party imports come first)
-import openpyxl
-import openpyxl.reader.excel
-import openpyxl.writer.excel
-import pandas  # noqa: F401
-import xlwings as xw
-from xlwings.server import (custom_functions_call, custom_functions_meta, custom_scripts_call,
-                            custom_scripts_meta)
+if __name__ == "__main__":
+    # Only when run: pytest imports this file for doctests, without the environment the
+    # server imports need. Third-party modules are imported before the guard (module doc).
+    import numpy  # noqa: F401
+    import openpyxl.reader.excel
+    import openpyxl.writer.excel
+    import pandas  # noqa: F401
+    import xlwings as xw
+    from xlwings.server import (custom_functions_call, custom_functions_meta,
+                                custom_scripts_call, custom_scripts_meta)
 
 REFUSED_MODULES = {"threading", "_thread", "subprocess", "multiprocessing", "concurrent",
                    "socket"}

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import xlwings as xw
 
@@ -208,6 +209,42 @@ def test_charts_the_object_model_refuses_are_left_out_and_logged(built, monkeypa
     notes = [v for v in grids[L.SHEET_LOG].values() if str(v).startswith("Charts left out")]
     assert len(notes) == 1 and "6 of 6" in notes[0] and "charts are not supported" in notes[0]
     assert notes[0] in _alerts(book.json()["actions"])[0]
+
+
+def test_paper_size_run_stays_well_under_pyodides_memory(lite_run):
+    # CPython's peak resident memory of the whole run (interpreter, numpy, pandas, xlwings,
+    # the JSON book): a 64-bit upper proxy for Pyodide's 32-bit heap, whose limit is 2 GB.
+    assert 0 < lite_run[2]["max_rss_mb"] < 1024
+
+
+def hundred_thousand_rows(book_payload: dict, rows: int = 100_000) -> dict:
+    """The demo's Data copied until it has ``rows`` rows: each copy its own units (name
+    suffix, same region) with its values scaled by a seeded random factor."""
+    big = json.loads(json.dumps(book_payload))
+    data = next(s for s in big["sheets"] if s["name"] == L.SHEET_DATA)
+    head = data["values"][:L.DATA_HEADER_ROW]
+    panel = [r for r in data["values"][L.DATA_HEADER_ROW:] if r and r[0] not in ("", None)]
+    factors = np.random.default_rng(1).uniform(1.0, 1.2, -(-rows // len(panel)))
+    ids = len(L.DATA_ID_COLUMNS)
+    data["values"] = head + [
+        [f"{r[0]} {k}", *r[1:ids]] + [v * f if isinstance(v, (int, float)) else v
+                                      for v in r[ids:]]
+        for k, f in enumerate(factors) for r in panel]
+    return big
+
+
+def test_refresh_of_100000_data_rows_stays_well_under_pyodides_memory(built, tmp_path):
+    main = tmp_path / "main.py"
+    main.write_text(main_py(), encoding="utf-8")
+    done = run_driver(main, {"functions": [],
+                             "scripts": [["refresh_all", hundred_thousand_rows(payload(built))]]})
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout)
+    (alert,) = _alerts(out["actions"][0])
+    assert alert.startswith("Refreshed 7 sheets") and out["refusals"] == []
+    # one row per unit (100,000 rows / 12 years): the scores of every unit were written
+    assert max(len(a["values"]) for a in out["actions"][0] if a["func"] == "setValues") > 8_000
+    assert 0 < out["max_rss_mb"] < 1024
 
 
 @pytest.mark.parametrize("extra, refusal", [("import subprocess", "lite_main imports subprocess"),
