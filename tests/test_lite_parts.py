@@ -24,6 +24,7 @@ from trade_resilience_xl.lite import program
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import ooxml
 from trade_resilience_xl.workbook.builder import build_workbook
+from trade_resilience_xl.workbook.info_sheets import NO_MACROS_NOTE
 
 ROOT = Path(__file__).resolve().parents[1]
 WE = "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"
@@ -182,6 +183,11 @@ def test_demo_lite_is_refreshed_and_carries_the_program(demo_lite):
     assert book.sheetnames == list(L.SHEET_ORDER)
     weights = [r for r in book[L.SHEET_WEIGHTS].iter_rows(values_only=True) if any(r)]
     assert len(weights) > 10
+    # the functions run there, so the Formulas examples are formulas, not text
+    formulas = [c.value for row in book[L.SHEET_FORMULAS].iter_rows() for c in row
+                if c.data_type == "f"]
+    assert formulas and all(NO_MACROS_NOTE not in str(c.value)
+                            for row in book[L.SHEET_FORMULAS].iter_rows() for c in row)
 
 
 def test_libreoffice_opens_the_lite_workbook(demo_lite, tmp_path):

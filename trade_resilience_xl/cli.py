@@ -180,7 +180,8 @@ def cmd_demo(args) -> int:
         raise CommandError(f"{out}: the demo writes a workbook without macros; use a .xlsx name")
     file_safety.check_writable(out)
     with example_csv() as panel:           # the same path as `new`, on the shipped CSV
-        build_from_csv(out, panel, None, data_note=ILLUSTRATIVE_NOTE)
+        # With --lite the functions run (xlwings Lite): the Formulas examples are live.
+        build_from_csv(out, panel, None, data_note=ILLUSTRATIVE_NOTE, live_formulas=args.lite)
     result = _run_refresh(out, out).result
     if args.lite:
         from trade_resilience_xl.lite.parts import make_lite
