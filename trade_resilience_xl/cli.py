@@ -291,11 +291,8 @@ def cmd_template(args) -> int:
 
 
 def cmd_lite(args) -> int:
-    import tempfile
-
-    from trade_resilience_xl.lite.parts import make_lite
+    from trade_resilience_xl.lite.parts import build_lite_workbook
     from trade_resilience_xl.workbook import file_safety
-    from trade_resilience_xl.workbook.builder import build_workbook
 
     out = Path(args.workbook)
     if out.suffix.lower() != ".xlsx":
@@ -303,9 +300,7 @@ def cmd_lite(args) -> int:
     if out.exists() and not args.force:
         raise CommandError(f"{out} exists; choose another name or pass --force to replace it")
     file_safety.check_writable(out)
-    with tempfile.TemporaryDirectory() as folder:   # `out` is written once, complete
-        built = build_workbook(Path(folder) / out.name, macro_enabled=False)
-        make_lite(built, out)
+    build_lite_workbook(out)
     print(f"Wrote {out}: open it in Excel with the xlwings Lite add-in (Windows, Mac, web)")
     return EXIT_OK
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import uuid
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from trade_resilience_xl.workbook import ooxml
@@ -96,3 +98,12 @@ def make_lite(source: str | os.PathLike, target: str | os.PathLike | None = None
     parts = ooxml.read_parts(source)
     ooxml.write_parts(target if target is not None else source,
                       add_lite_parts(parts, main_py(), requirements_txt()))
+
+
+def build_lite_workbook(target: str | os.PathLike) -> None:
+    """The template's sheets (``builder.build_workbook`` without macros, live Formulas
+    examples) plus the xlwings Lite program, written once to ``target``, complete."""
+    from trade_resilience_xl.workbook.builder import build_workbook
+
+    with tempfile.TemporaryDirectory() as folder:
+        make_lite(build_workbook(Path(folder) / "book.xlsx", macro_enabled=False), target)
