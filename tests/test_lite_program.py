@@ -255,3 +255,25 @@ def test_the_guard_refuses_what_pyodide_refuses(tmp_path, extra, refusal):
     main.write_text(main_py() + "\n" + extra + "\n", encoding="utf-8")
     done = run_driver(main, {"functions": [], "scripts": []})
     assert done.returncode != 0 and "(guard)" in done.stderr
+
+
+def test_main_py_replaces_an_older_copy_of_the_package_and_runs_twice(tmp_path):
+    """xlwings Lite runs main.py again after every edit in the same interpreter: a package
+    imported before (here: the source tree's) is replaced by the zip's, twice in a row."""
+    main = tmp_path / "main.py"
+    main.write_text(main_py(), encoding="utf-8")
+    script = (
+        "import runpy, sys, trade_resilience_xl.udfs\n"
+        "before = trade_resilience_xl.udfs.__file__\n"
+        "for _ in range(2):\n"
+        f"    runpy.run_path({str(main)!r}, run_name='lite_main')\n"
+        "    print(before, sys.modules['trade_resilience_xl.udfs'].__file__)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+           "TMPDIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    runs = [line.split() for line in done.stdout.splitlines()]
+    (archive,) = tmp_path.glob("trade_resilience_xl-*.zip")
+    assert len(runs) == 2 and not runs[0][0].startswith(str(archive))
+    assert all(after.startswith(str(archive) + os.sep) for _, after in runs)
