@@ -35,6 +35,14 @@ class RefreshReport:
     skipped: list[str] = field(default_factory=list)  # cosmetics an adapter could not apply
     result: object = None  # the engine's PanelResult, for tidy CSV files and headlines
 
+    def check_message(self) -> str:
+        """What "Check data" shows: the problems, or that there are none plus the notes."""
+        if not self.ok:
+            return f"{len(self.problems)} problem(s) / 个问题:\n" + "\n".join(
+                f"- {p}" for p in self.problems)
+        return "\n".join(["No problems found. / 未发现问题。"]
+                         + [f"- note: {w}" for w in self.warnings])
+
     def message(self) -> str:
         """One text for a message box or a terminal."""
         if not self.ok:
