@@ -79,7 +79,7 @@ def _run(inputs: Inputs, progress, *, inference: bool = True):
         settings = replace(settings, permutations=0, bootstrap=0)
     try:
         return run_panel(inputs.data, inputs.indicators[["code", "indicator", "dimension",
-                                                         "direction"]],
+                                                         "dimension_zh", "direction"]],
                          settings, progress=progress)
     except InputError as error:
         raise InputProblems([locate(error, inputs)]) from error
