@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .classify import classify
+from .classify import Classification, classify
 from .dagum import DagumResult, dagum_of_groups
 from .entropy import bootstrap_weights, entropy_kernel, no_range, normalize_kernel
 from .errors import InputError
@@ -35,12 +35,12 @@ class PanelNumbers:
     divergence: np.ndarray
     weights: np.ndarray
     composite: np.ndarray        # (units, years)
-    subindices: dict             # dimension -> (units, years)
+    subindices: dict[str, np.ndarray]   # dimension -> (units, years)
     basis: np.ndarray            # (units, dimensions): what the classification ranks
-    classification: object
-    theil: TheilResult
-    dagum: DagumResult
-    warnings: list
+    classification: Classification      # ranks and levels (units, dimensions), type names
+    theil: TheilResult           # per year (k = years), groups = regions
+    dagum: DagumResult           # per year, groups = regions
+    warnings: list[str]
 
 
 def _which(years, t):
@@ -133,7 +133,7 @@ class PanelResult:
     theil: pd.DataFrame
     dagum: pd.DataFrame
     filled: pd.DataFrame
-    warnings: list
+    warnings: list[str]
     permutation: pd.DataFrame | None
     bootstrap: pd.DataFrame | None
     panel: PanelArrays = field(repr=False)

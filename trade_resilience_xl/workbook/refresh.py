@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 
-from trade_resilience_xl.engine import InputError, run_panel
+from trade_resilience_xl.engine import InputError, PanelResult, run_panel
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.book_io import (ChartSpec, Problem, SheetContent, WorkbookIO,
                                                   rectangular)
@@ -33,7 +33,7 @@ class RefreshReport:
     charts: int = 0
     illustrative: bool = False
     skipped: list[str] = field(default_factory=list)  # cosmetics an adapter could not apply
-    result: object = None  # the engine's PanelResult, for tidy CSV files and headlines
+    result: PanelResult | None = None  # the engine's results, for tidy CSV files and headlines
 
     def check_message(self) -> str:
         """What "Check data" shows: the problems, or that there are none plus the notes."""
