@@ -13,7 +13,7 @@ from refresh_helpers import INPUT_SHEETS, build_demo, cells, find_row, values
 from trade_resilience_xl import paper
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.example_data import load_example_panel
-from trade_resilience_xl.workbook import builder, ooxml, ribbon
+from trade_resilience_xl.workbook import ooxml, ribbon
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.openpyxl_io import (OpenpyxlBook, check_file, clear_file,
                                                       refresh_file)
@@ -141,10 +141,10 @@ def test_inputs_untouched_vba_identical_ribbon_kept(template, refreshed):
     assert [r["Target"] for r in rels if r["Type"] == ribbon.CUSTOM_UI_RELATIONSHIP] == [
         ribbon.CUSTOM_UI_PART]
     assert (ooxml.content_type_of(after["[Content_Types].xml"], "xl/workbook.xml")
-            == builder.MACRO_MAIN_CONTENT_TYPE)
+            == ooxml.MACRO_MAIN_CONTENT_TYPE)
     # openpyxl drops dynamic-array metadata; the adapter puts it back.
-    assert after[builder.METADATA_PART] == before[builder.METADATA_PART]
-    formulas = after[builder.sheet_part_name(after, L.SHEET_FORMULAS)]
+    assert after[ooxml.METADATA_PART] == before[ooxml.METADATA_PART]
+    formulas = after[ooxml.sheet_part_name(after, L.SHEET_FORMULAS)]
     assert formulas.count(b'cm="1"') == 4
 
 
