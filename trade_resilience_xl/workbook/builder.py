@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
-import pickle
+import json
 import subprocess
 import sys
 import tempfile
@@ -84,14 +84,25 @@ def _build_in_subprocess_without_lxml(target: Path, data, macro_enabled: bool,
     build runs in a child process with ``OPENPYXL_LXML=False``.
     """
     with tempfile.TemporaryDirectory() as folder:
-        arguments = Path(folder) / "arguments.pickle"
-        arguments.write_bytes(pickle.dumps((str(target), data, macro_enabled, data_note)))
-        code = ("import pickle, sys; from trade_resilience_xl.workbook.builder import "
-                "build_workbook; t, d, m, n = pickle.loads(open(sys.argv[1], 'rb').read()); "
-                "build_workbook(t, data=d, macro_enabled=m, data_note=n)")
+        panel = Path(folder) / "panel.csv"
+        dtypes = ""
+        if data is not None:
+            # CSV keeps every float exactly (pandas writes the shortest round-trip form
+            # and its default reader reads it back exactly); dtypes go alongside.
+            data.to_csv(panel, index=False)
+            dtypes = json.dumps({str(c): str(t) for c, t in data.dtypes.items()})
+        code = ("import json, sys, pandas as pd\n"
+                "from trade_resilience_xl.workbook.builder import build_workbook\n"
+                "target, panel, dtypes, macros, note = sys.argv[1:6]\n"
+                "data = pd.read_csv(panel, dtype=json.loads(dtypes), keep_default_na=False,"
+                " na_values=['']) if dtypes else None\n"
+                "build_workbook(target, data=data, macro_enabled=macros == '1',"
+                " data_note=json.loads(note))\n")
         env = dict(os.environ, OPENPYXL_LXML="False",
                    PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-        subprocess.run([sys.executable, "-c", code, str(arguments)], env=env, check=True)
+        subprocess.run([sys.executable, "-c", code, str(target), str(panel), dtypes,
+                        "1" if macro_enabled else "0", json.dumps(data_note)],
+                       env=env, check=True)
     return target
 
 
