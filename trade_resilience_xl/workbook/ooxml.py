@@ -9,12 +9,12 @@ output depends only on its input.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import re
-import shutil
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree as ET
@@ -22,6 +22,7 @@ from xml.etree import ElementTree as ET
 from defusedxml import ElementTree as SafeET
 
 from trade_resilience_xl.atomic import replacing
+from trade_resilience_xl.workbook.zip_writer import ZipWriter
 
 # ------------------------------------------------------------------ part names
 CONTENT_TYPES_PART = "[Content_Types].xml"
@@ -81,10 +82,6 @@ DYNAMIC_ARRAY_METADATA = (
     '</metadata>'
 ).encode("utf-8")
 
-# 1980-01-01 00:00:00 is the earliest date a zip entry can carry; any fixed value works,
-# this one is the conventional "no real timestamp" choice.
-_FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_COMPRESS_LEVEL = 6
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
@@ -96,47 +93,31 @@ def read_parts(path: str | os.PathLike | IO[bytes]) -> dict[str, bytes]:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-def _entry(name: str, size: int = 0) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info._compresslevel = _COMPRESS_LEVEL      # what writestr(compresslevel=6) sets
-    # "Made by MS-DOS" with no attributes, as Office writes it; the default depends on
-    # the building OS, which would make bytes differ by platform.
-    info.create_system = 0
-    info.external_attr = 0
-    info.file_size = size                       # lets zipfile pick zip64 when needed
-    return info
-
-
 def write_package(path: str | os.PathLike, names: Iterable[str], new: dict[str, bytes],
-                  source: zipfile.ZipFile | None = None,
-                  write: Callable[[IO[bytes], bytes], None] | None = None) -> None:
+                  source: str | os.PathLike | None = None) -> None:
     """Write the parts ``names`` as a package at ``path``, atomically.
 
-    A part is ``new[name]`` when given there, else copied from ``source`` as a stream
-    (never held whole in memory), so its content is byte-identical. A temp file beside
-    ``path`` is filled, fsynced and moved over it (``atomic.replacing``): a crash or a
-    full disk never leaves a half-written workbook. ``write`` (tests) replaces the call
-    that writes one part's bytes.
+    A part is ``new[name]`` when given there, else copied from the package at ``source``
+    as its compressed bytes (``zip_writer``: streamed, never held whole in memory, and
+    byte-identical). A temp file beside ``path`` is filled, fsynced and moved over it
+    (``atomic.replacing``): a crash or a full disk never leaves a half-written workbook.
     """
     names = list(names)
     ordered = [n for n in names if n == CONTENT_TYPES_PART] + [
         n for n in names if n != CONTENT_TYPES_PART]
-    with replacing(path, "wb") as raw:
-        with zipfile.ZipFile(raw, "w") as archive:
-            for name in ordered:
-                if name in new:
-                    with archive.open(_entry(name, len(new[name])), "w") as out:
-                        (write or _write_bytes)(out, new[name])
-                else:
-                    with source.open(name) as stream, \
-                            archive.open(_entry(name, source.getinfo(name).file_size),
-                                         "w") as out:
-                        shutil.copyfileobj(stream, out, 1024 * 1024)
-
-
-def _write_bytes(out: IO[bytes], data: bytes) -> None:
-    out.write(data)
+    with contextlib.ExitStack() as stack:
+        archive = raw = None
+        if source is not None and any(n not in new for n in ordered):
+            archive = stack.enter_context(zipfile.ZipFile(source))
+            raw = stack.enter_context(open(source, "rb"))
+        out = stack.enter_context(replacing(path, "wb"))
+        writer = ZipWriter(out)
+        for name in ordered:
+            if name in new:
+                writer.write(name, new[name])
+            else:
+                writer.copy(archive, raw, archive.getinfo(name))
+        writer.close()
 
 
 def write_parts(path: str | os.PathLike, parts: dict[str, bytes]) -> None:

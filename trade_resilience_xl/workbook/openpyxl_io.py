@@ -29,18 +29,23 @@ from trade_resilience_xl.workbook.result_styles import CellFormat
 HEADER_ROW_HEIGHT = 48   # three wrapped lines: bilingual headers in narrow columns
 
 
-def _cell_format(i: int, j: int, header_rows: int, number_formats, top_left_title: bool
-                 ) -> CellFormat:
+TITLE_LINE, HEADER = CellFormat(font="warning"), CellFormat(font="header", header=True)
+SHEET_TITLE, SHEET_NOTE, PLAIN = CellFormat(font="title"), CellFormat(font="note"), CellFormat()
+
+
+def _row_formats(i: int, width: int, header_rows: int, number_formats: dict,
+                 title_block: bool) -> list[CellFormat]:
+    """The format of each cell of row ``i`` of a block (see ``WorkbookIO.write_table``)."""
     if i < header_rows - 1:
-        return CellFormat(font="warning")          # a block's own title line
+        return [TITLE_LINE] * width                # a block's own title line
     if i == header_rows - 1:
-        return CellFormat(font="header", header=True)
-    if top_left_title and j == 0 and i < 2:
+        return [HEADER] * width
+    formats = [CellFormat(number_format=number_formats[j]) if j in number_formats else PLAIN
+               for j in range(width)]
+    if title_block and i < 2:
         # The sheet's own title and note (result_sheets puts them at A1:A2).
-        return CellFormat(font="title" if i == 0 else "note")
-    if number_formats and j in number_formats:
-        return CellFormat(number_format=number_formats[j])
-    return CellFormat()
+        formats[0] = SHEET_TITLE if i == 0 else SHEET_NOTE
+    return formats
 
 
 class OpenpyxlBook:
@@ -76,10 +81,14 @@ class OpenpyxlBook:
         writes = self.results[sheet]
         r0, c0 = cell_position(top_left)
         title_block = header_rows == 0 and top_left == "A1" and len(rows) > 1
+        width = max((len(values) for values in rows), default=0)
+        body = _row_formats(header_rows, width, header_rows, number_formats or {}, False)
+        cells = writes.cells
         for i, values in enumerate(rows):
+            formats = body if i >= max(header_rows, 2) else _row_formats(
+                i, width, header_rows, number_formats or {}, title_block)
             for j, value in enumerate(values):
-                writes.cells[(r0 + i, c0 + j)] = (
-                    value, _cell_format(i, j, header_rows, number_formats, title_block))
+                cells[(r0 + i, c0 + j)] = (value, formats[j])
             if i == header_rows - 1:
                 writes.row_heights[r0 + i] = HEADER_ROW_HEIGHT
 
@@ -98,7 +107,7 @@ class OpenpyxlBook:
             self._on_status(message)
 
     # ------------------------------------------------------------------ saving
-    def save(self, path: str | Path | None = None, *, write=None) -> Path:
+    def save(self, path: str | Path | None = None) -> Path:
         """Write the workbook with its new result sheets to ``path`` (default: in place).
 
         A symbolic link is followed: the file it points to is replaced (the temp file is
@@ -109,7 +118,7 @@ class OpenpyxlBook:
 
         target = Path(path) if path is not None else self.path
         try:
-            save_package(self.path, target, self.results, write)
+            save_package(self.path, target, self.results)
         except OSError as error:
             reason = error.strerror or str(error)
             if error.errno == errno.ENOSPC:

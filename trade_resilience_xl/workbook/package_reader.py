@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as _dt
 import zipfile
 from pathlib import Path
-from pyexpat import ParserCreate
+from pyexpat import ExpatError, ParserCreate
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.cell import column_index_from_string
@@ -61,8 +61,6 @@ def _parser(start, end=None, text=None):
 
 
 def _parse(archive: zipfile.ZipFile, part: str, parser) -> None:
-    from pyexpat import ExpatError
-
     try:
         with archive.open(part) as stream:
             parser.ParseFile(stream)
@@ -178,11 +176,61 @@ class PackageReader:
         return self._cache[sheet]
 
     def _read_sheet(self, part: str) -> tuple[list[list], list[str]]:
-        rows: dict[int, list] = {}
-        merges: list[str] = []
-        columns: dict[str, int] = {}
-        strings, dates, epoch = self._strings, self._dates, self.epoch
-        shared_formulas: dict[str, str] = {}
+        from trade_resilience_xl.workbook import sheet_scan
+
+        cells = SheetCells(self._strings, self._dates, self.epoch)
+        with self.archive.open(part) as stream:
+            head = stream.read(sheet_scan.HEAD_BYTES)
+        try:
+            if not sheet_scan.plain_namespace(head):
+                raise sheet_scan.NotPlain
+            with self.archive.open(part) as stream:
+                sheet_scan.scan(stream, cells)
+        except sheet_scan.NotPlain:
+            # Prefixed element names or cells without addresses: the general parser.
+            cells = SheetCells(self._strings, self._dates, self.epoch)
+            _parse(self.archive, part, cells.parser())
+        return cells.table(), cells.merges
+
+
+class SheetCells:
+    """The cells of one sheet as they are parsed: ``parser()`` reads a whole sheet part
+    (expat) and ``fragment()`` a run of ``<c>`` elements that carry their address;
+    ``put`` stores one value."""
+
+    def __init__(self, strings, dates, epoch) -> None:
+        self.rows: dict[int, list] = {}
+        self.merges: list[str] = []
+        self.columns: dict[str, int] = {}
+        self.strings, self.dates, self.epoch = strings, dates, epoch
+        self.shared_formulas: dict[str, str] = {}
+
+    def column(self, letters: str) -> int:
+        col = self.columns.get(letters)
+        if col is None:
+            col = self.columns[letters] = column_index_from_string(letters)
+        return col
+
+    def put(self, row_number: int, col: int, value) -> None:
+        row = self.rows.get(row_number)
+        if row is None:
+            row = self.rows[row_number] = []
+        if len(row) < col:
+            row.extend([None] * (col - len(row)))
+        row[col - 1] = value
+
+    def table(self) -> list[list]:
+        last = max(self.rows, default=0)
+        return rectangular([self.rows.get(r, []) for r in range(1, last + 1)])
+
+    def fragment(self, cells_xml: str) -> None:
+        parser = self.parser()
+        try:
+            parser.Parse(f'<x xmlns="{ooxml.MAIN_NS}">{cells_xml}</x>', True)
+        except ExpatError as error:
+            raise DamagedPart(f"a cell is not well-formed XML ({error})") from None
+
+    def parser(self):
         pieces: list[str] = []
         # The cell being read: row, column, type, style, formula text, shared-formula
         # index, whether text is being collected, and inside a phonetic run.
@@ -194,10 +242,8 @@ class PackageReader:
                 ref = attrs.get("r")
                 if ref:
                     letters = ref.rstrip(_DIGITS)
-                    col = columns.get(letters)
-                    if col is None:
-                        col = columns[letters] = column_index_from_string(letters)
-                    cell["col"] = col
+                    cell["col"] = self.column(letters)
+                    cell["row"] = int(ref[len(letters):])
                 else:
                     cell["col"] += 1
                 cell["t"] = attrs.get("t", "n")
@@ -222,31 +268,25 @@ class PackageReader:
             elif name == PHONETIC:
                 cell["phonetic"] += 1
             elif name == MERGE:
-                merges.append(attrs.get("ref", ""))
+                self.merges.append(attrs.get("ref", ""))
 
         def end(name):
             if name == VALUE:
                 cell["v"] = "".join(pieces)
                 cell["collect"] = False
             elif name == CELL:
-                value = _value(cell, strings, dates, epoch, shared_formulas, pieces)
+                value = _value(cell, self.strings, self.dates, self.epoch, pieces)
                 if value is not None:
-                    row = rows.get(cell["row"])
-                    if row is None:
-                        row = rows[cell["row"]] = []
-                    col = cell["col"]
-                    if len(row) < col:
-                        row.extend([None] * (col - len(row)))
-                    row[col - 1] = value
+                    self.put(cell["row"], cell["col"], value)
             elif name == FORMULA:
                 text = "".join(pieces)
                 if cell["si"] is not None:
                     # A shared formula's text stands only in its first cell; the others
                     # show it (unshifted: enough to be seen, and refused, as a formula).
                     if text:
-                        shared_formulas.setdefault(cell["si"], text)
+                        self.shared_formulas.setdefault(cell["si"], text)
                     else:
-                        text = shared_formulas.get(cell["si"], "")
+                        text = self.shared_formulas.get(cell["si"], "")
                 cell["f"] = text
                 cell["collect"] = False
             elif name == TEXT:
@@ -258,13 +298,10 @@ class PackageReader:
             if cell["collect"]:
                 pieces.append(data)
 
-        _parse(self.archive, part, _parser(start, end, text))
-        last = max(rows, default=0)
-        table = [rows.get(r, []) for r in range(1, last + 1)]
-        return rectangular(table), merges
+        return _parser(start, end, text)
 
 
-def _value(cell: dict, strings, dates, epoch, shared_formulas, pieces):
+def _value(cell: dict, strings, dates, epoch, pieces):
     """The Python value of the cell just read (None: the cell holds no value)."""
     raw, kind = cell["v"], cell["t"]
     if kind == "inlineStr":
@@ -274,9 +311,14 @@ def _value(cell: dict, strings, dates, epoch, shared_formulas, pieces):
         if formula:
             return "=" + formula
         return None
+    return typed_value(raw, kind, cell["s"], strings, dates, epoch)
+
+
+def typed_value(raw: str, kind: str, style, strings, dates, epoch):
+    """The value of a cell of type ``kind`` whose ``<v>`` holds ``raw``."""
     if kind == "n":
-        number = float(raw) if any(ch in raw for ch in ".eEnN") else int(raw)
-        if cell["s"] in dates:
+        number = int(raw) if raw.lstrip("-").isdigit() else float(raw)
+        if style in dates:
             return from_excel(number, epoch)
         return number
     if kind == "s":

@@ -89,8 +89,7 @@ def _text_categories(writes: SheetWrites, spec) -> bool:
                for r in range(first, last + 1))
 
 
-def save_package(source: Path, target: Path, results: dict[str, SheetWrites],
-                 write=None) -> None:
+def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) -> None:
     """Write ``source`` with the result sheets ``results`` to ``target`` (atomically)."""
     with zipfile.ZipFile(source) as archive:
         names = archive.namelist()
@@ -172,7 +171,7 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites],
             new[ooxml.CONTENT_TYPES_PART] = updated
         order = [n for n in names if n not in dropped or n in new] + sorted(
             (n for n in new if n not in names), key=_part_order)
-        ooxml.write_package(target, order, new, archive, write)
+        ooxml.write_package(target, order, new, source)
 
 
 def _part_order(name: str) -> tuple:

@@ -14,6 +14,8 @@ import numbers
 import re
 from dataclasses import dataclass, field
 
+from openpyxl.utils.cell import get_column_letter
+
 from trade_resilience_xl.workbook import ooxml
 from trade_resilience_xl.workbook.book_io import ChartSpec
 from trade_resilience_xl.workbook.layout import cell_name
@@ -51,7 +53,9 @@ def _number_text(value, where: str) -> str:
 def cell_xml(ref: str, value, style: int) -> str:
     s = f' s="{style}"' if style else ""
     if value is None:
-        return f'<c r="{ref}"{s}/>'
+        return f'<c r="{ref}"{s}/>' if style else ""      # a header cell keeps its fill
+    if type(value) is float and math.isfinite(value):          # the common case, fast
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, numbers.Real):
@@ -80,6 +84,10 @@ def _column_number(letter: str) -> int:
     return number
 
 
+def _first(item):
+    return item[0]
+
+
 def sheet_xml(writes: SheetWrites, style_index: dict[CellFormat, int], *,
               code_name: str | None, drawing_rel: str | None) -> bytes:
     """The worksheet part: printed one page wide in landscape, like the builder's sheets."""
@@ -104,11 +112,12 @@ def sheet_xml(writes: SheetWrites, style_index: dict[CellFormat, int], *,
     by_row: dict[int, list[tuple[int, object, CellFormat]]] = {}
     for (r, c), (value, fmt) in writes.cells.items():
         by_row.setdefault(r, []).append((c, value, fmt))
+    letters = {c: get_column_letter(c) for _, c in writes.cells}
     for r in sorted(set(by_row) | set(writes.row_heights)):
         height = writes.row_heights.get(r)
         attrs = f' ht="{height:g}" customHeight="1"' if height else ""
-        cells = "".join(cell_xml(cell_name(r, c), value, style_index[fmt])
-                        for c, value, fmt in sorted(by_row.get(r, []), key=lambda t: t[0]))
+        cells = "".join([cell_xml(f"{letters[c]}{r}", value, style_index[fmt])
+                         for c, value, fmt in sorted(by_row.get(r, []), key=_first)])
         out.append(f'<row r="{r}"{attrs}>{cells}</row>')
     out.append("</sheetData>"
                '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
