@@ -83,12 +83,10 @@ class OpenpyxlBook:
         title_block = header_rows == 0 and top_left == "A1" and len(rows) > 1
         width = max((len(values) for values in rows), default=0)
         body = _row_formats(header_rows, width, header_rows, number_formats or {}, False)
-        cells = writes.cells
         for i, values in enumerate(rows):
             formats = body if i >= max(header_rows, 2) else _row_formats(
                 i, width, header_rows, number_formats or {}, title_block)
-            for j, value in enumerate(values):
-                cells[(r0 + i, c0 + j)] = (value, formats[j])
+            writes.write(r0 + i, c0, values, formats)
             if i == header_rows - 1:
                 writes.row_heights[r0 + i] = HEADER_ROW_HEIGHT
 

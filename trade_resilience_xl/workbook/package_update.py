@@ -85,8 +85,7 @@ def _text_categories(writes: SheetWrites, spec) -> bool:
     from openpyxl.utils.cell import range_boundaries
 
     col, first, _, last = range_boundaries(spec.categories)
-    return any(isinstance(writes.cells.get((r, col), (None,))[0], str)
-               for r in range(first, last + 1))
+    return any(isinstance(writes.value(r, col), str) for r in range(first, last + 1))
 
 
 def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) -> None:

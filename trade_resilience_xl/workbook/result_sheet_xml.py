@@ -27,16 +27,39 @@ EXCEL_LAST_COLUMN = 16383           # 0-based: XFD, the extent of a manual row b
 
 @dataclass
 class SheetWrites:
-    """What a refresh wrote to one result sheet, kept until the package is saved."""
+    """What a refresh wrote to one result sheet, kept until the package is saved.
 
-    cells: dict[tuple[int, int], tuple[object, CellFormat]] = field(default_factory=dict)
+    ``rows`` maps a row number to the runs written on it: (first column, values, their
+    formats); a later run wins where two overlap, as a later write would in Excel.
+    """
+
+    rows: dict[int, list[tuple[int, list, list[CellFormat]]]] = field(default_factory=dict)
     row_heights: dict[int, float] = field(default_factory=dict)
     widths: dict[str, float] = field(default_factory=dict)
     charts: list[ChartSpec] = field(default_factory=list)
     row_breaks: list[int] = field(default_factory=list)
 
+    def write(self, row: int, first_col: int, values: list, formats: list[CellFormat]) -> None:
+        self.rows.setdefault(row, []).append((first_col, values, formats))
+
+    def cells_of(self, row: int) -> list[tuple[int, object, CellFormat]]:
+        """(column, value, format) of the cells written on ``row``, by column."""
+        runs = self.rows.get(row, [])
+        if len(runs) == 1:
+            first, values, formats = runs[0]
+            return [(first + j, value, formats[j]) for j, value in enumerate(values)]
+        cells = {}
+        for first, values, formats in runs:
+            for j, value in enumerate(values):
+                cells[first + j] = (first + j, value, formats[j])
+        return [cells[c] for c in sorted(cells)]
+
+    def value(self, row: int, col: int):
+        return next((v for c, v, _ in self.cells_of(row) if c == col), None)
+
     def formats(self) -> list[CellFormat]:
-        return [fmt for _, fmt in self.cells.values()]
+        return list({fmt: None for runs in self.rows.values() for _, _, formats in runs
+                     for fmt in formats})
 
 
 def _number_text(value, where: str) -> str:
@@ -84,8 +107,12 @@ def _column_number(letter: str) -> int:
     return number
 
 
-def _first(item):
-    return item[0]
+class _Letters(dict):
+    """Column number -> letters, computed once per column."""
+
+    def __missing__(self, col: int) -> str:
+        self[col] = get_column_letter(col)
+        return self[col]
 
 
 def sheet_xml(writes: SheetWrites, style_index: dict[CellFormat, int], *,
@@ -95,10 +122,10 @@ def sheet_xml(writes: SheetWrites, style_index: dict[CellFormat, int], *,
     out = [ooxml.XML_DECLARATION.decode(),
            f'<worksheet xmlns="{ooxml.MAIN_NS}" xmlns:r="{ooxml.DOC_RELS_NS}">',
            f'<sheetPr{code}><pageSetUpPr fitToPage="1"/></sheetPr>']
-    if writes.cells:
-        rows = [r for r, _ in writes.cells]
-        cols = [c for _, c in writes.cells]
-        out.append(f'<dimension ref="A1:{cell_name(max(rows), max(cols))}"/>')
+    if writes.rows:
+        last_col = max(first + len(values) - 1 for runs in writes.rows.values()
+                       for first, values, _ in runs)
+        out.append(f'<dimension ref="A1:{cell_name(max(writes.rows), max(last_col, 1))}"/>')
     out.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
                '<sheetFormatPr defaultRowHeight="15"/>')
     if writes.widths:
@@ -109,15 +136,12 @@ def sheet_xml(writes: SheetWrites, style_index: dict[CellFormat, int], *,
             out.append(f'<col min="{n}" max="{n}" width="{width:g}" customWidth="1"/>')
         out.append("</cols>")
     out.append("<sheetData>")
-    by_row: dict[int, list[tuple[int, object, CellFormat]]] = {}
-    for (r, c), (value, fmt) in writes.cells.items():
-        by_row.setdefault(r, []).append((c, value, fmt))
-    letters = {c: get_column_letter(c) for _, c in writes.cells}
-    for r in sorted(set(by_row) | set(writes.row_heights)):
+    letters = _Letters()
+    for r in sorted(set(writes.rows) | set(writes.row_heights)):
         height = writes.row_heights.get(r)
         attrs = f' ht="{height:g}" customHeight="1"' if height else ""
         cells = "".join([cell_xml(f"{letters[c]}{r}", value, style_index[fmt])
-                         for c, value, fmt in sorted(by_row.get(r, []), key=_first)])
+                         for c, value, fmt in writes.cells_of(r)])
         out.append(f'<row r="{r}"{attrs}>{cells}</row>')
     out.append("</sheetData>"
                '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
