@@ -281,6 +281,8 @@ LXML_FREE_REFRESH = textwrap.dedent("""
     book = OpenpyxlBook(sys.argv[1])
     assert refresh(book, now=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)).ok
     book.save()
+    from trade_resilience_xl.workbook.builder import build_workbook
+    build_workbook(sys.argv[1] + ".template.xlsm")
 """)
 
 
@@ -293,6 +295,60 @@ def test_same_bytes_with_and_without_lxml(tmp_path):
         shutil.copy(source, path)
         done = subprocess.run([sys.executable, "-c", LXML_FREE_REFRESH, str(path), mode],
                               capture_output=True, text=True, check=True)
-        outputs[mode] = (done.stdout.strip(), path.read_bytes())
+        template = Path(f"{path}.template.xlsm")
+        outputs[mode] = (done.stdout.strip(), path.read_bytes(), template.read_bytes())
     assert outputs["block"][0] == "False" and outputs["allow"][0] == "True"
-    assert outputs["block"][1] == outputs["allow"][1]
+    assert outputs["block"][1] == outputs["allow"][1]            # the refreshed workbook
+    assert outputs["block"][2] == outputs["allow"][2]            # the template
+
+
+CALC_CHAIN_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"
+
+
+def _with_calc_chain(path: Path, sheet_ids: list[int]) -> Path:
+    parts = ooxml.read_parts(path)
+    cells = "".join(f'<c r="A{n + 1}" i="{i}"/>' for n, i in enumerate(sheet_ids))
+    parts["xl/calcChain.xml"] = (f'<calcChain xmlns="{ooxml.MAIN_NS}">{cells}</calcChain>'
+                                 .encode())
+    parts[ooxml.WORKBOOK_RELS_PART], _ = ooxml.add_relationship(
+        parts[ooxml.WORKBOOK_RELS_PART], ooxml.CALC_CHAIN_REL, "calcChain.xml")
+    parts[ooxml.CONTENT_TYPES_PART] = ooxml.set_content_type_override(
+        parts[ooxml.CONTENT_TYPES_PART], "xl/calcChain.xml", CALC_CHAIN_TYPE)
+    ooxml.write_parts(path, parts)
+    return path
+
+
+@pytest.mark.parametrize("sheet_ids, kept", [([3, 3], True), ([3, 6], False)])
+def test_calculation_chain_is_dropped_only_when_it_names_a_result_cell(tmp_path, sheet_ids,
+                                                                       kept):
+    """Data is sheetId 3, Scores 6: Excel "repairs" a file whose chain lists a cell that
+    holds no formula any more, so a chain naming a result sheet goes (Excel rebuilds it)."""
+    path = _with_calc_chain(build_demo(tmp_path / "w.xlsx"), sheet_ids)
+    before = ooxml.read_parts(path)
+    assert refresh_file(path).ok
+    after = ooxml.read_parts(path)
+    assert ("xl/calcChain.xml" in after) == kept
+    rels = ooxml.relationships(after[ooxml.WORKBOOK_RELS_PART])
+    assert any(r["Type"] == ooxml.CALC_CHAIN_REL for r in rels) == kept
+    assert (ooxml.content_type_of(after[ooxml.CONTENT_TYPES_PART], "xl/calcChain.xml")
+            == CALC_CHAIN_TYPE) == kept
+    if kept:
+        assert after["xl/calcChain.xml"] == before["xl/calcChain.xml"]
+        assert after[ooxml.WORKBOOK_RELS_PART] == before[ooxml.WORKBOOK_RELS_PART]
+
+
+def test_a_chart_sheet_named_like_a_result_sheet_is_refused(tmp_path):
+    path = build_demo(tmp_path / "w.xlsx")
+    parts = ooxml.read_parts(path)
+    rels = parts[ooxml.WORKBOOK_RELS_PART].decode()
+    scores = ooxml.sheet_part_name(parts, "Scores").split("/", 1)[1]
+    parts[ooxml.WORKBOOK_RELS_PART] = rels.replace(
+        f'relationships/worksheet" Target="/xl/{scores}"',
+        f'relationships/chartsheet" Target="/xl/{scores}"').encode()
+    ooxml.write_parts(path, parts)
+    before = path.read_bytes()
+    from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+
+    with pytest.raises(UnsafeFileError, match='w.xlsx: sheet "Scores" is not a worksheet'):
+        refresh_file(path)
+    assert path.read_bytes() == before

@@ -186,8 +186,10 @@ class PackageReader:
                 raise sheet_scan.NotPlain
             with self.archive.open(part) as stream:
                 sheet_scan.scan(stream, cells)
-        except sheet_scan.NotPlain:
-            # Prefixed element names or cells without addresses: the general parser.
+        except (sheet_scan.NotPlain, DamagedPart):
+            # Prefixed element names, cells without addresses, or a cell the fast path
+            # could not parse alone: the general parser reads the whole part (and reports
+            # a part that is really damaged).
             cells = SheetCells(self._strings, self._dates, self.epoch)
             _parse(self.archive, part, cells.parser())
         return cells.table(), cells.merges

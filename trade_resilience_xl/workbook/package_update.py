@@ -115,7 +115,14 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) ->
         overrides: dict[str, str] = {}
         rels = ooxml.relationships(workbook_rels)
         appended_sheets = []
+        types = {r["Id"]: r["Type"] for r in rels}
         for name, writes in results.items():
+            if name in sheets and types.get(sheets[name]["rId"]) != ooxml.WORKSHEET_REL:
+                from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+
+                raise UnsafeFileError(source, f'{source}: sheet "{name}" is not a worksheet '
+                                      "(a chart sheet?); rename or delete it so the results "
+                                      "can be written")
             if name in sheets:
                 part = sheets[name]["part"]
                 with archive.open(part) as stream:
