@@ -27,6 +27,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from openpyxl.utils.cell import range_boundaries
+
 from trade_resilience_xl.workbook import ooxml
 from trade_resilience_xl.workbook.chart_xml import chart_xml, drawing_xml
 from trade_resilience_xl.workbook.result_sheet_xml import SheetWrites, code_name, sheet_xml
@@ -82,8 +84,6 @@ def _calc_chain_lists(calc_chain: bytes, sheet_ids: set[str]) -> bool:
 
 
 def _text_categories(writes: SheetWrites, spec) -> bool:
-    from openpyxl.utils.cell import range_boundaries
-
     col, first, _, last = range_boundaries(spec.categories)
     return any(isinstance(writes.value(r, col), str) for r in range(first, last + 1))
 
@@ -136,24 +136,7 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) ->
                 appended_sheets.append((name, rel_id))
                 old_code_name = None
             overrides[part] = ooxml.WORKSHEET_CONTENT_TYPE
-            drawing_rel = None
-            if writes.charts:
-                drawing = _free(existing, "xl/drawings/drawing{}.xml")
-                anchors, drawing_rels = [], []
-                for number, spec in enumerate(writes.charts, start=1):
-                    chart = _free(existing, "xl/charts/chart{}.xml")
-                    new[chart] = chart_xml(spec, name, _text_categories(writes, spec))
-                    overrides[chart] = ooxml.CHART_CONTENT_TYPE
-                    drawing_rels.append({"Id": f"rId{number}", "Type": ooxml.CHART_REL,
-                                         "Target": ooxml.relative(drawing, chart)})
-                    anchors.append((f"rId{number}", spec))
-                new[drawing] = drawing_xml(anchors)
-                new[ooxml.rels_part_of(drawing)] = ooxml.rels_part(drawing_rels)
-                overrides[drawing] = ooxml.DRAWING_CONTENT_TYPE
-                drawing_rel = "rId1"
-                new[ooxml.rels_part_of(part)] = ooxml.rels_part([{
-                    "Id": drawing_rel, "Type": ooxml.DRAWING_REL,
-                    "Target": ooxml.relative(part, drawing)}])
+            drawing_rel = _add_charts(name, writes, part, existing, new, overrides)
             new[part] = sheet_xml(writes, style_index, code_name=old_code_name,
                                   drawing_rel=drawing_rel)
 
@@ -178,6 +161,29 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) ->
         order = [n for n in names if n not in dropped or n in new] + sorted(
             (n for n in new if n not in names), key=_part_order)
         ooxml.write_package(target, order, new, source)
+
+
+def _add_charts(sheet: str, writes: SheetWrites, part: str, existing: set[str],
+                new: dict[str, bytes], overrides: dict[str, str]) -> str | None:
+    """Add the drawing and chart parts of ``writes`` (and the sheet's relationships part)
+    to ``new``; return the sheet's relationship id of its drawing (None: no charts)."""
+    if not writes.charts:
+        return None
+    drawing = _free(existing, "xl/drawings/drawing{}.xml")
+    anchors, drawing_rels = [], []
+    for number, spec in enumerate(writes.charts, start=1):
+        chart = _free(existing, "xl/charts/chart{}.xml")
+        new[chart] = chart_xml(spec, sheet, _text_categories(writes, spec))
+        overrides[chart] = ooxml.CHART_CONTENT_TYPE
+        drawing_rels.append({"Id": f"rId{number}", "Type": ooxml.CHART_REL,
+                             "Target": ooxml.relative(drawing, chart)})
+        anchors.append((f"rId{number}", spec))
+    new[drawing] = drawing_xml(anchors)
+    new[ooxml.rels_part_of(drawing)] = ooxml.rels_part(drawing_rels)
+    overrides[drawing] = ooxml.DRAWING_CONTENT_TYPE
+    new[ooxml.rels_part_of(part)] = ooxml.rels_part([{
+        "Id": "rId1", "Type": ooxml.DRAWING_REL, "Target": ooxml.relative(part, drawing)}])
+    return "rId1"
 
 
 def _part_order(name: str) -> tuple:
