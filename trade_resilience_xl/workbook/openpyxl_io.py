@@ -65,7 +65,7 @@ class OpenpyxlBook:
     def read_values(self, sheet: str) -> list[list]:
         if sheet in self.results:
             raise ValueError(f"sheet {sheet!r} was rewritten in this session; read it first")
-        return [list(row) for row in self.reader.values(sheet)]
+        return self.reader.values(sheet)
 
     def merged_ranges(self, sheet: str) -> list[str]:
         """Merged ranges of ``sheet`` ("A4:A15"); optional in ``WorkbookIO``."""

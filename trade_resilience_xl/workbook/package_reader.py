@@ -29,7 +29,6 @@ from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from trade_resilience_xl.workbook import ooxml
-from trade_resilience_xl.workbook.book_io import rectangular
 
 _SEP = "}"
 _M = ooxml.MAIN_NS + _SEP
@@ -150,7 +149,8 @@ class PackageReader:
         self._shared_part = shared[0] if shared else None
         self._strings: list[str] | None = None
         self._dates: set[str] | None = None
-        self._cache: dict[str, tuple[list[list], list[str]]] = {}
+        self._values: dict[str, list[list]] = {}
+        self._merges: dict[str, list[str]] = {}
 
     def close(self) -> None:
         self.archive.close()
@@ -159,21 +159,25 @@ class PackageReader:
         return [sheet["name"] for sheet in self.sheets]
 
     def values(self, sheet: str) -> list[list]:
-        return self._sheet(sheet)[0]
+        """The rows of ``sheet`` (padded to one width). Handed over, not copied: the
+        caller owns them, and a second call reads the sheet again."""
+        self._read(sheet)
+        return self._values.pop(sheet)
 
     def merged_ranges(self, sheet: str) -> list[str]:
-        return self._sheet(sheet)[1]
+        if sheet not in self._merges:
+            self._read(sheet)
+        return self._merges[sheet]
 
-    def _sheet(self, sheet: str) -> tuple[list[list], list[str]]:
-        if sheet not in self._cache:
+    def _read(self, sheet: str) -> None:
+        if sheet not in self._values:
             part = next((s["part"] for s in self.sheets if s["name"] == sheet), None)
             if not part:
                 raise KeyError(f"workbook has no sheet {sheet!r}")
             if self._strings is None:
                 self._strings = _shared_strings(self.archive, self._shared_part)
                 self._dates = _date_styles(self.archive)
-            self._cache[sheet] = self._read_sheet(part)
-        return self._cache[sheet]
+            self._values[sheet], self._merges[sheet] = self._read_sheet(part)
 
     def _read_sheet(self, part: str) -> tuple[list[list], list[str]]:
         from trade_resilience_xl.workbook import sheet_scan
@@ -222,8 +226,15 @@ class SheetCells:
         row[col - 1] = value
 
     def table(self) -> list[list]:
+        """Rows 1 to the last with a value, each padded with None to the widest (in place:
+        a copy of 100,000 rows would cost time and memory for nothing)."""
         last = max(self.rows, default=0)
-        return rectangular([self.rows.get(r, []) for r in range(1, last + 1)])
+        table = [self.rows.get(r) or [] for r in range(1, last + 1)]
+        width = max(map(len, table), default=0)
+        for row in table:
+            if len(row) < width:
+                row.extend([None] * (width - len(row)))
+        return table
 
     def fragment(self, cells_xml: str) -> None:
         parser = self.parser()

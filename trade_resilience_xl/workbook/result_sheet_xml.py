@@ -42,9 +42,12 @@ class SheetWrites:
     def write(self, row: int, first_col: int, values: list, formats: list[CellFormat]) -> None:
         self.rows.setdefault(row, []).append((first_col, values, formats))
 
-    def cells_of(self, row: int) -> list[tuple[int, object, CellFormat]]:
-        """(column, value, format) of the cells written on ``row``, by column."""
+    def cells_of(self, row: int, style=None) -> list[tuple[int, object, object]]:
+        """(column, value, format) of the cells written on ``row``, by column; with
+        ``style`` (formats list -> list of style indices), the style index for the format."""
         runs = self.rows.get(row, [])
+        if style is not None:
+            runs = [(first, values, style(formats)) for first, values, formats in runs]
         if len(runs) == 1:
             first, values, formats = runs[0]
             return [(first + j, value, formats[j]) for j, value in enumerate(values)]
@@ -58,8 +61,9 @@ class SheetWrites:
         return next((v for c, v, _ in self.cells_of(row) if c == col), None)
 
     def formats(self) -> list[CellFormat]:
-        return list({fmt: None for runs in self.rows.values() for _, _, formats in runs
-                     for fmt in formats})
+        # Rows of a block share one formats list: look at each list once.
+        lists = {id(formats): formats for runs in self.rows.values() for _, _, formats in runs}
+        return list({fmt: None for formats in lists.values() for fmt in formats})
 
 
 def _number_text(value, where: str) -> str:
@@ -137,11 +141,18 @@ def sheet_xml(writes: SheetWrites, style_index: dict[CellFormat, int], *,
         out.append("</cols>")
     out.append("<sheetData>")
     letters = _Letters()
+    styles_of: dict[int, list[int]] = {}        # id of a formats list -> its style indices
+
+    def style(formats: list[CellFormat]) -> list[int]:
+        if id(formats) not in styles_of:
+            styles_of[id(formats)] = [style_index[fmt] for fmt in formats]
+        return styles_of[id(formats)]
+
     for r in sorted(set(writes.rows) | set(writes.row_heights)):
         height = writes.row_heights.get(r)
         attrs = f' ht="{height:g}" customHeight="1"' if height else ""
-        cells = "".join([cell_xml(f"{letters[c]}{r}", value, style_index[fmt])
-                         for c, value, fmt in writes.cells_of(r)])
+        cells = "".join([cell_xml(f"{letters[c]}{r}", value, index)
+                         for c, value, index in writes.cells_of(r, style)])
         out.append(f'<row r="{r}"{attrs}>{cells}</row>')
     out.append("</sheetData>"
                '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '

@@ -73,7 +73,7 @@ def scan(stream, cells) -> None:
     (a ``package_reader.SheetCells``)."""
     from trade_resilience_xl.workbook.package_reader import typed_value
 
-    column, rows = cells.column, cells.rows
+    column, columns, rows = cells.column, cells.columns, cells.rows
     strings, dates, epoch = cells.strings, cells.dates, cells.epoch
     row_key, row = None, None               # cells come row by row: keep the current one
     for text in _chunks(stream):
@@ -106,7 +106,7 @@ def scan(stream, cells) -> None:
                 row = rows.get(int(row_text))
                 if row is None:
                     row = rows[int(row_text)] = []
-            col = column(letters)
+            col = columns.get(letters) or column(letters)
             if len(row) < col:
                 row.extend([None] * (col - len(row)))
             row[col - 1] = value
