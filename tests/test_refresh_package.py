@@ -3,7 +3,6 @@ back byte for byte, on workbooks made by the builder, by LibreOffice and by hand
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 import shutil
 import subprocess
@@ -161,8 +160,7 @@ def test_package_is_consistent(pair):
         if not name.endswith(".rels") and name != ooxml.CONTENT_TYPES_PART:
             assert ooxml.content_type_of(types, name), f"{name} has no content type"
         if name.endswith(".rels"):
-            folder, rels_name = posixpath.split(name)
-            owner = posixpath.join(posixpath.dirname(folder), rels_name[:-5])
+            owner = ooxml.source_of_rels(name)
             for rel in ooxml.relationships(after[name]):
                 if rel.get("TargetMode") != "External":
                     assert ooxml.resolve(owner, rel["Target"]) in after, (name, rel)

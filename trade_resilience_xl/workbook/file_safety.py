@@ -35,8 +35,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from trade_resilience_xl.workbook import ooxml
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+REQUIRED_PARTS = (ooxml.CONTENT_TYPES_PART, ooxml.WORKBOOK_PART)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,10 @@ STYLES_PART = "xl/styles.xml"
 METADATA_PART = "xl/metadata.xml"
 VBA_PROJECT_PART = "xl/vbaProject.bin"
 CUSTOM_UI_PART = "customUI/customUI.xml"
+# Names for new parts, numbered like Excel numbers them ({} is 1, 2, ...).
+WORKSHEET_PART_PATTERN = "xl/worksheets/sheet{}.xml"
+DRAWING_PART_PATTERN = "xl/drawings/drawing{}.xml"
+CHART_PART_PATTERN = "xl/charts/chart{}.xml"
 
 # ------------------------------------------------------------------ namespaces
 CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -260,6 +264,13 @@ def rels_part_of(part: str) -> str:
     """``xl/worksheets/sheet1.xml`` -> ``xl/worksheets/_rels/sheet1.xml.rels``."""
     folder, name = posixpath.split(part)
     return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def source_of_rels(rels: str) -> str:
+    """``xl/worksheets/_rels/sheet1.xml.rels`` -> ``xl/worksheets/sheet1.xml``; the
+    package's own ``_rels/.rels`` -> ``""`` (the package root)."""
+    folder, name = posixpath.split(rels)
+    return posixpath.join(posixpath.dirname(folder), name[:-len(".rels")])
 
 
 def resolve(source_part: str, target: str) -> str:

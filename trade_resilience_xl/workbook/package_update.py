@@ -22,7 +22,6 @@ What changes in the package, and nothing else:
 """
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -43,8 +42,7 @@ def _graph(archive: zipfile.ZipFile) -> dict[str, list[str]]:
     for name in archive.namelist():
         if not name.endswith(".rels"):
             continue
-        folder, rels_name = posixpath.split(name)
-        source = posixpath.join(posixpath.dirname(folder), rels_name[:-len(".rels")])
+        source = ooxml.source_of_rels(name)
         graph[source] = [ooxml.resolve(source, rel["Target"])
                          for rel in ooxml.relationships(archive.read(name))
                          if rel.get("TargetMode") != "External"]
@@ -129,7 +127,7 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) ->
                     head = stream.read(SHEET_HEAD_BYTES)
                 old_code_name = code_name(head)
             else:
-                part = _free(existing, "xl/worksheets/sheet{}.xml")
+                part = _free(existing, ooxml.WORKSHEET_PART_PATTERN)
                 rel_id = ooxml.free_rel_id({r["Id"] for r in rels})
                 rels.append({"Id": rel_id, "Type": ooxml.WORKSHEET_REL,
                              "Target": ooxml.relative(ooxml.WORKBOOK_PART, part)})
@@ -169,10 +167,10 @@ def _add_charts(sheet: str, writes: SheetWrites, part: str, existing: set[str],
     to ``new``; return the sheet's relationship id of its drawing (None: no charts)."""
     if not writes.charts:
         return None
-    drawing = _free(existing, "xl/drawings/drawing{}.xml")
+    drawing = _free(existing, ooxml.DRAWING_PART_PATTERN)
     anchors, drawing_rels = [], []
     for number, spec in enumerate(writes.charts, start=1):
-        chart = _free(existing, "xl/charts/chart{}.xml")
+        chart = _free(existing, ooxml.CHART_PART_PATTERN)
         new[chart] = chart_xml(spec, sheet, _text_categories(writes, spec))
         overrides[chart] = ooxml.CHART_CONTENT_TYPE
         drawing_rels.append({"Id": f"rId{number}", "Type": ooxml.CHART_REL,
