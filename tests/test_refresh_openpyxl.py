@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from refresh_helpers import INPUT_SHEETS, build_demo, cells, find_row, values
+from refresh_helpers import INPUT_SHEETS, build_demo, cells, find_row, openpyxl_resave, values
 from trade_resilience_xl import paper
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.example_data import load_example_panel
@@ -220,10 +220,7 @@ def _all_constant(book):
 ])
 def test_bad_data_names_sheet_and_cell_and_leaves_file_unchanged(template, tmp_path, spoil,
                                                                  sheet, cell, words):
-    path = tmp_path / "bad.xlsm"
-    book = openpyxl.load_workbook(template, keep_vba=True)
-    spoil(book)
-    book.save(path)
+    path = openpyxl_resave(template, tmp_path / "bad.xlsm", spoil)
     before = path.read_bytes()
     report = refresh_file(path)
     assert not report.ok
@@ -240,10 +237,10 @@ def test_check_is_empty_on_good_data(template):
 
 
 def test_missing_indicator_column_points_at_indicators(template, tmp_path):
-    path = tmp_path / "bad.xlsm"
-    book = openpyxl.load_workbook(template, keep_vba=True)
-    book["Data"]["I3"] = "X5b"
-    book.save(path)
+    def rename_header(book):
+        book["Data"]["I3"] = "X5b"
+
+    path = openpyxl_resave(template, tmp_path / "bad.xlsm", rename_header)
     problem = check_file(path)[0]
     assert (problem.sheet, problem.cell) == ("Indicators", "A12")
     assert "X5" in problem.message and "Data" in problem.message
@@ -251,12 +248,12 @@ def test_missing_indicator_column_points_at_indicators(template, tmp_path):
 
 def test_headers_found_wherever_they_stand(template, tmp_path, engine_result):
     """Columns moved and headers retyped without Chinese: same results."""
-    path = tmp_path / "moved.xlsm"
-    book = openpyxl.load_workbook(template, keep_vba=True)
-    ws = book["Data"]
-    ws.move_range(f"A3:A{ws.max_row}", cols=ws.max_column)   # Province to the far right
-    ws.cell(row=3, column=ws.max_column).value = "PROVINCE"
-    book.save(path)
+    def move_province(book):
+        ws = book["Data"]
+        ws.move_range(f"A3:A{ws.max_row}", cols=ws.max_column)   # Province to the far right
+        ws.cell(row=3, column=ws.max_column).value = "PROVINCE"
+
+    path = openpyxl_resave(template, tmp_path / "moved.xlsm", move_province)
     assert refresh_file(path).ok
     header, rows = _table(path, "Scores")
     wide = engine_result.scores_wide()
