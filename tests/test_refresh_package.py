@@ -350,3 +350,22 @@ def test_a_chart_sheet_named_like_a_result_sheet_is_refused(tmp_path):
     with pytest.raises(UnsafeFileError, match='w.xlsx: sheet "Scores" is not a worksheet'):
         refresh_file(path)
     assert path.read_bytes() == before
+
+
+def test_parts_stored_or_compressed_otherwise_keep_their_content(tmp_path):
+    """A member stored uncompressed is copied as is; one compressed with a method other
+    than deflate (LZMA here) is inflated and deflated again: same content either way."""
+    path = build_demo(tmp_path / "w.xlsx")
+    numbers = " ".join(str(n * n) for n in range(3000)).encode()
+    extra = {"custom/stored.bin": (zipfile.ZIP_STORED, numbers),
+             "custom/lzma.xml": (zipfile.ZIP_LZMA, b"<x>" + numbers + b"</x>")}
+    with zipfile.ZipFile(path, "a") as archive:
+        for name, (method, data) in extra.items():
+            archive.writestr(name, data, compress_type=method)
+    assert refresh_file(path).ok
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        for name, (method, data) in extra.items():
+            assert archive.read(name) == data
+            assert archive.getinfo(name).compress_type == (
+                zipfile.ZIP_STORED if method == zipfile.ZIP_STORED else zipfile.ZIP_DEFLATED)
