@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pytest
 import xlwings as xw
 
@@ -162,21 +163,24 @@ def _alerts(actions) -> list[str]:
     return [a["args"][0] for a in actions if a["func"] == "alert"]
 
 
-def test_check_data_reports_what_the_file_check_finds(lite_run, built, tmp_path):
+def _file_check_message(path: Path) -> str:
+    with opened_file(path) as book:
+        return refresh.inspect(book).check_message()
+
+
+def test_check_data_says_what_the_file_check_says(lite_run, built, tmp_path):
     _, _, out, _ = lite_run
-    assert _alerts(out["actions"][1]) == ["No problems found. / 未发现问题。"]
+    assert _alerts(out["actions"][1]) == [_file_check_message(built)]
     assert {a["func"] for a in out["actions"][1]} == {"alert"}
     broken = tmp_path / "bad.xlsx"
     shutil.copy(built, broken)
-    import openpyxl
     workbook = openpyxl.load_workbook(broken)
     workbook[L.SHEET_DATA].cell(BAD_CELL[0] + 1, BAD_CELL[1] + 1, "about 5")
     workbook.save(broken)
-    with opened_file(broken) as book:
-        problems = refresh.check(book)
-    assert problems
-    (alert,) = _alerts(out["actions"][2])
-    assert all(str(problem) in alert for problem in problems)
+    message = _file_check_message(broken)
+    assert "Data!F10" in message
+    assert _alerts(out["actions"][2]) == [message]
+    # Refresh all on the bad book writes nothing
     assert {a["func"] for a in out["actions"][4]} <= {"alert", "setScreenUpdating"}
 
 

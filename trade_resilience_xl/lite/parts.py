@@ -47,7 +47,7 @@ def taskpanes_xml() -> bytes:
     return (_XML_DECLARATION
             + f'<wetp:taskpanes xmlns:wetp="{ooxml.WEBEXTENSION_TASKPANES_NS}">'
             '<wetp:taskpane dockstate="right" visibility="1" width="438" row="3">'
-            f'<wetp:webextensionref xmlns:r="{ooxml.OFFICE_DOC_RELS_NS}" r:id="rId1"/>'
+            f'<wetp:webextensionref xmlns:r="{ooxml.DOC_RELS_NS}" r:id="rId1"/>'
             "</wetp:taskpane></wetp:taskpanes>").encode("utf-8")
 
 
@@ -65,8 +65,8 @@ def webextension_xml(main_py: str, requirements_txt: str) -> bytes:
             + "".join(f'<we:property name="{name}" value="{_attribute(json_property(value))}"/>'
                       for name, value in properties.items())
             + "</we:properties><we:bindings/>"
-            + f'<we:snapshot xmlns:r="{ooxml.OFFICE_DOC_RELS_NS}"/>'
-            + f'<we:extLst><a:ext xmlns:a="{ooxml.DRAWINGML_NS}" uri="{CUSTOM_FUNCTIONS_EXT_URI}">'
+            + f'<we:snapshot xmlns:r="{ooxml.DOC_RELS_NS}"/>'
+            + f'<we:extLst><a:ext xmlns:a="{ooxml.DRAWING_NS}" uri="{CUSTOM_FUNCTIONS_EXT_URI}">'
             + "<we:containsCustomFunctions/></a:ext></we:extLst></we:webextension>"
             ).encode("utf-8")
 
