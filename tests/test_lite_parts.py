@@ -19,8 +19,10 @@ import pytest
 from defusedxml import ElementTree as SafeET
 
 from lo_helpers import LibreOffice, require_soffice
+from refresh_helpers import build_demo
 from trade_resilience_xl import cli
 from trade_resilience_xl.lite import program
+from trade_resilience_xl.lite.parts import make_lite
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import ooxml
 from trade_resilience_xl.workbook.builder import build_workbook
@@ -207,3 +209,23 @@ def test_libreoffice_opens_the_lite_workbook(demo_lite, tmp_path):
         else:
             assert cell["string"] == "", cell
     assert numbers >= 13
+
+
+def test_a_file_refresh_keeps_the_lite_program(tmp_path):
+    """`trade-resilience refresh` rewrites result sheets only: the program's parts, the root
+    relationship and the content types stay, so a Lite workbook can be refreshed from a
+    terminal too."""
+    book = build_demo(tmp_path / "demo.xlsx")
+    make_lite(book)
+    before = ooxml.read_parts(book)
+    refreshed = tmp_path / "refreshed.xlsx"
+    assert cli.main(["refresh", str(book), "--out", str(refreshed)]) == 0
+    after = ooxml.read_parts(refreshed)
+    for name in (ooxml.WEBEXTENSION_TASKPANES_PART, ooxml.WEBEXTENSION_TASKPANES_RELS_PART,
+                 ooxml.WEBEXTENSION_PART, "_rels/.rels"):
+        assert after[name] == before[name], name
+    overrides = SafeET.fromstring(after["[Content_Types].xml"])
+    assert {"/xl/webextensions/taskpanes.xml", "/xl/webextensions/webextension1.xml"} <= {
+        o.get("PartName") for o in overrides.iter(f"{{{TYPES}}}Override")}
+    weights = openpyxl.load_workbook(refreshed)[L.SHEET_WEIGHTS]
+    assert sum(isinstance(c.value, float) for row in weights.iter_rows() for c in row) >= 13
