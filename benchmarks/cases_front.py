@@ -15,7 +15,6 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-
 import synthetic as S
 from timing import Case, Contender, Target
 
@@ -263,6 +262,7 @@ def cli_case():
 def _compare_weights(path) -> str:
     """The Weights sheet against run_panel on the same example panel (layout permitting)."""
     import openpyxl
+
     from trade_resilience_xl import Settings, load_example_panel, paper_indicators, run_panel
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)

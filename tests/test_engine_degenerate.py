@@ -3,8 +3,15 @@
 import numpy as np
 import pytest
 
-from trade_resilience_xl.engine import (InputError, dagum_gini, direction_sign, entropy_weights,
-                                        theil, topsis, between_permutation_test)
+from trade_resilience_xl.engine import (
+    InputError,
+    between_permutation_test,
+    dagum_gini,
+    direction_sign,
+    entropy_weights,
+    theil,
+    topsis,
+)
 
 
 def test_constant_and_all_zero_indicators_get_weight_zero_with_a_warning():

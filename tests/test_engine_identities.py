@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from trade_resilience_xl.engine import dagum_gini, theil, topsis, entropy_weights
+from trade_resilience_xl.engine import dagum_gini, entropy_weights, theil, topsis
 
 
 def naive_gini(x, w=None):

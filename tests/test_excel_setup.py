@@ -75,7 +75,7 @@ def test_a_config_not_in_the_code_page_is_refused_in_one_line(tmp_path, monkeypa
     home = tmp_path / "home"
     config = home / ".xlwings" / "xlwings.conf"
     config.parent.mkdir(parents=True)
-    config.write_bytes('"LICENSE_KEY","许可"\n'.encode("utf-8"))
+    config.write_bytes('"LICENSE_KEY","许可"\n'.encode())
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setattr(excel_setup, "current_platform", lambda: "win32")
     monkeypatch.setattr(excel_setup, "run_command", lambda argv: pytest.fail("ran a step"))
@@ -85,4 +85,4 @@ def test_a_config_not_in_the_code_page_is_refused_in_one_line(tmp_path, monkeypa
     assert cli.main(["excel-setup"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(config) in err and "(ascii)" in err
-    assert config.read_bytes() == '"LICENSE_KEY","许可"\n'.encode("utf-8")
+    assert config.read_bytes() == '"LICENSE_KEY","许可"\n'.encode()

@@ -10,10 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
-import other_system as O
 import pandas as pd
 import pytest
-from refresh_helpers import first_series_labels, values
 
 from trade_resilience_xl.cli import main
 from trade_resilience_xl.engine import Settings, run_panel
@@ -21,6 +19,9 @@ from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.csv_panel import read_csv_panel
 from trade_resilience_xl.workbook.openpyxl_io import check_file
 from trade_resilience_xl.workbook.result_frame import TABLE_ROW
+
+import other_system as O
+from refresh_helpers import first_series_labels, values
 
 INDEX_NAME = "State capacity / 州能力"
 HEADER = TABLE_ROW - 1          # 0-based index of a result sheet's table header row

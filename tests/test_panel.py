@@ -6,8 +6,14 @@ import pandas as pd
 import pytest
 
 from trade_resilience_xl import paper
-from trade_resilience_xl.engine import (InputError, Settings, entropy_weights, run_panel, theil,
-                                        topsis)
+from trade_resilience_xl.engine import (
+    InputError,
+    Settings,
+    entropy_weights,
+    run_panel,
+    theil,
+    topsis,
+)
 
 #: The example panel's column names (the engine's defaults are lower-case keys).
 PANEL_COLUMNS = {"unit": "Province", "region": "Region", "year": "Year", "population": "Population"}

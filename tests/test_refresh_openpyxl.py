@@ -9,17 +9,29 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from refresh_helpers import (INPUT_SHEETS, build_demo, cells, find_row, first_series_labels,
-                             openpyxl_resave, values)
 from trade_resilience_xl import paper
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.example_data import load_example_panel
-from trade_resilience_xl.workbook import ooxml, ribbon
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.openpyxl_io import (OpenpyxlBook, check_file, clear_file,
-                                                      refresh_file)
+from trade_resilience_xl.workbook import ooxml, ribbon
+from trade_resilience_xl.workbook.openpyxl_io import (
+    OpenpyxlBook,
+    check_file,
+    clear_file,
+    refresh_file,
+)
 from trade_resilience_xl.workbook.read_inputs import read_inputs
 from trade_resilience_xl.workbook.refresh import refresh
+
+from refresh_helpers import (
+    INPUT_SHEETS,
+    build_demo,
+    cells,
+    find_row,
+    first_series_labels,
+    openpyxl_resave,
+    values,
+)
 
 FIXED = dt.datetime(2024, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
 

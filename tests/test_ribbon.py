@@ -5,14 +5,14 @@ import sys
 import textwrap
 from pathlib import Path
 
+import oletools.olevba as olevba  # test requirements: missing must fail, not skip
 import openpyxl
 import pytest
 from defusedxml import ElementTree as SafeET
 
-from refresh_helpers import openpyxl_resave
 from trade_resilience_xl.workbook import ooxml, ribbon, vba
 
-import oletools.olevba as olevba  # test requirements: missing must fail, not skip
+from refresh_helpers import openpyxl_resave
 
 NS = {"ui": ribbon.CUSTOM_UI_NAMESPACE}
 EXPECTED_BUTTONS = [

@@ -9,18 +9,17 @@ import sys
 import textwrap
 from pathlib import Path
 
+import oletools.olevba as olevba  # a test requirement: missing must fail, not skip
 import openpyxl
+import pyopenvba  # a test requirement: missing must fail, not skip
 import pytest
 from defusedxml import ElementTree as SafeET
 
-from refresh_helpers import openpyxl_resave
 from trade_resilience_xl.workbook import ooxml, vba
 from trade_resilience_xl.workbook.ribbon import BUTTONS, CALLBACK_MODULE
 
-import pyopenvba  # a test requirement: missing must fail, not skip
-import oletools.olevba as olevba  # a test requirement: missing must fail, not skip
-
 import lo_helpers  # noqa: E402  (tests/ is on sys.path under pytest's rootdir import)
+from refresh_helpers import openpyxl_resave
 
 SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 XLWINGS_DIR = Path(__import__("xlwings").__file__).parent

@@ -234,7 +234,7 @@ def cmd_refresh(args) -> int:
 
 def _check_csv_folder(folder: Path) -> None:
     """Refuse a ``--csv`` folder that cannot be written, before anything is written."""
-    from trade_resilience_xl.tidy_csv import TABLES, OPTIONAL_TABLES
+    from trade_resilience_xl.tidy_csv import OPTIONAL_TABLES, TABLES
 
     if folder.exists() and not folder.is_dir():
         raise CommandError(f"--csv {folder}: exists and is not a folder")

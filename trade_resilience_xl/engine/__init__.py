@@ -7,8 +7,14 @@ small result objects with named fields.
 from .arrays import direction_sign
 from .classify import Classification, band_cutoffs, classify, rank_levels, type_names
 from .dagum import DagumResult, dagum_gini
-from .entropy import (EntropyWeights, WeightIntervals, bootstrap_weights, entropy_weights,
-                      is_normalized, normalize)
+from .entropy import (
+    EntropyWeights,
+    WeightIntervals,
+    bootstrap_weights,
+    entropy_weights,
+    is_normalized,
+    normalize,
+)
 from .errors import InputError
 from .panel import PanelNumbers, PanelResult, ScoreMeans, compute_panel, run_panel
 from .panel_data import PanelArrays, prepare_panel, read_indicators

@@ -8,7 +8,6 @@ import pandas as pd
 
 from .errors import InputError
 
-
 # Differences of values beyond this overflow (1e308 - -1e308); no real indicator comes close.
 MAX_MAGNITUDE = 1e300
 

@@ -9,7 +9,6 @@ import numpy as np
 from .arrays import as_directions, as_matrix, as_shift
 from .errors import InputError
 
-
 #: A column whose range is at most this fraction of its largest magnitude is constant: the
 #: difference is floating-point noise (7 next to 7.000000000000001 from a formula), not data.
 #: 1e-12 is ~4,500 units in the last place of a double, far below any difference a 12-digit

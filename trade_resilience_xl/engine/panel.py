@@ -12,10 +12,10 @@ from .classify import Classification, classify
 from .dagum import DagumResult, dagum_of_groups
 from .entropy import bootstrap_weights, entropy_kernel, no_range, normalize_kernel
 from .errors import InputError
+from .groups import check_alpha, grouped_values
 from .panel_data import PanelArrays, prepare_panel
 from .permutation import between_permutation_test
 from .settings import Settings
-from .groups import check_alpha, grouped_values
 from .theil import TheilResult, measure_name, theil_of_groups
 from .topsis import topsis_kernel
 
@@ -145,7 +145,7 @@ class PanelResult:
         wide = sub.pivot(index="unit", columns="year", values="score")
         return wide.reindex(self.panel.units)
 
-    def score_means(self, index="composite") -> "ScoreMeans":
+    def score_means(self, index="composite") -> ScoreMeans:
         """Plain (unweighted) means of one index: per unit over years, per year over units,
         per region and year, and overall (the mean rows and columns of the paper's Table 3)."""
         wide = self.scores_wide(index)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .arrays import as_shift
-from .groups import check_alpha
 from .errors import InputError
+from .groups import check_alpha
 
 #: The one default random seed (Settings sheet, Python API, command line).
 DEFAULT_SEED = 20240601
@@ -49,7 +49,7 @@ class Settings:
     bootstrap: int = 0
     seed: int | None = DEFAULT_SEED
 
-    def checked(self) -> "Settings":
+    def checked(self) -> Settings:
         """A copy with values normalised, or an InputError naming the bad setting."""
         def pick(name, allowed):
             value = str(getattr(self, name)).strip().lower().replace(" ", "_").replace("-", "_")
@@ -99,6 +99,6 @@ class Settings:
                        theil_measure=theil_measure)
 
     @classmethod
-    def per_year(cls, **changes) -> "Settings":
+    def per_year(cls, **changes) -> Settings:
         """Normalisation, weights and ideal points all within each year."""
         return cls(normalization="per_year", weighting="per_year", ideal="per_year", **changes)

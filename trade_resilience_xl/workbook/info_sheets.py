@@ -9,9 +9,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from trade_resilience_xl import paper
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.styles import (NOTE_FONT, TITLE_FONT, WARNING_FONT, WRAP_TOP,
-                                                 fit_row_heights, landscape_fit_width, set_widths, write_header, write_note,
-                                                 write_title)
+from trade_resilience_xl.workbook.styles import (
+    NOTE_FONT,
+    TITLE_FONT,
+    WARNING_FONT,
+    WRAP_TOP,
+    fit_row_heights,
+    landscape_fit_width,
+    set_widths,
+    write_header,
+    write_note,
+    write_title,
+)
 
 # Paper sheet geometry (the Formulas examples point into it).
 PAPER_T3_HEADER_ROW = 5

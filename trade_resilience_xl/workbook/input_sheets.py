@@ -11,10 +11,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from trade_resilience_xl import paper
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.styles import (INPUT_FILL, NAMES_FILL, NAMES_FONT, NOTE_FONT,
-                                                 WARNING_FONT, WRAP_TOP, CENTER,
-                                                 fit_row_heights, landscape_fit_width, set_widths, write_header,
-                                                 write_note, write_title)
+from trade_resilience_xl.workbook.styles import (
+    CENTER,
+    INPUT_FILL,
+    NAMES_FILL,
+    NAMES_FONT,
+    NOTE_FONT,
+    WARNING_FONT,
+    WRAP_TOP,
+    fit_row_heights,
+    landscape_fit_width,
+    set_widths,
+    write_header,
+    write_note,
+    write_title,
+)
 
 _TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
 # Number formats by indicator unit: counts are integers, money and areas get separators.

@@ -15,7 +15,6 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterable
-from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree as ET
 
@@ -84,7 +83,7 @@ DYNAMIC_ARRAY_METADATA = (
     '<xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/></ext></extLst></bk>'
     '</futureMetadata><cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata>'
     '</metadata>'
-).encode("utf-8")
+).encode()
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 

@@ -11,11 +11,17 @@ from openpyxl.utils.cell import range_boundaries
 
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.book_io import Problem
-from trade_resilience_xl.workbook.cell_values import (as_number, as_whole, blank, describe,
-                                                      label_key, label_problem,
-                                                      missing_marker, quote)
-from trade_resilience_xl.workbook.sheet_headers import (code_of_header, english, header,
-                                                        optional)
+from trade_resilience_xl.workbook.cell_values import (
+    as_number,
+    as_whole,
+    blank,
+    describe,
+    label_key,
+    label_problem,
+    missing_marker,
+    quote,
+)
+from trade_resilience_xl.workbook.sheet_headers import code_of_header, english, header, optional
 
 SHEET = L.SHEET_DATA
 MAX_PROBLEMS = 50  # enough to fix a batch at once, few enough to read in a message box

@@ -15,8 +15,13 @@ from importlib import metadata
 
 from trade_resilience_xl.engine import InputError, PanelResult, run_panel
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.book_io import (ChartSpec, Problem, SheetContent, WorkbookIO,
-                                                  rectangular)
+from trade_resilience_xl.workbook.book_io import (
+    ChartSpec,
+    Problem,
+    SheetContent,
+    WorkbookIO,
+    rectangular,
+)
 from trade_resilience_xl.workbook.read_inputs import InputProblems, Inputs, locate, read_inputs
 from trade_resilience_xl.workbook.result_sheets import all_sheets
 

@@ -39,8 +39,7 @@ __all__ = [
 UDF_MODULE_NAME = "xlwings_udfs"
 # The package's part names and types live in ooxml (one place for OOXML knowledge).
 from .ooxml import MACRO_MAIN_CONTENT_TYPE as MACRO_ENABLED_MAIN  # noqa: E402
-from .ooxml import (VBA_PROJECT_CONTENT_TYPE, VBA_PROJECT_PART,  # noqa: E402
-                    WORKBOOK_PART, WORKBOOK_RELS_PART)
+from .ooxml import VBA_PROJECT_CONTENT_TYPE, VBA_PROJECT_PART, WORKBOOK_PART, WORKBOOK_RELS_PART  # noqa: E402
 from .ooxml import VBA_PROJECT_REL as VBA_PROJECT_RELATIONSHIP  # noqa: E402
 
 #: [MS-OVBA] 2.3.4.1 for a project with no compiled state: Reserved1 0x61CC, Version
