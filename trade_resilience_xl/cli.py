@@ -160,7 +160,10 @@ def _run_refresh(source: Path, target: Path):
         try:
             report = _refresh_module().refresh(book, progress=progress)
         except Exception as error:
-            raise _located(source, error) or error
+            located = _located(source, error)
+            if located is None:
+                raise
+            raise located from error
         finally:
             progress.close()
         if not report.ok or report.problems:

@@ -25,8 +25,10 @@ from .topsis import TopsisResult, topsis, weighted_sum
 
 __all__ = [
     "Classification", "DagumResult", "EntropyWeights", "InputError", "PanelArrays", "PanelNumbers",
-    "PanelResult", "PermutationTest", "ScoreMeans", "band_cutoffs", "Settings", "TheilResult", "TopsisResult", "WeightIntervals",
+    "PanelResult", "PermutationTest", "ScoreMeans", "band_cutoffs", "Settings", "TheilResult",
+    "TopsisResult", "WeightIntervals",
     "between_permutation_test", "bootstrap_weights", "classify", "compute_panel", "dagum_gini",
-    "direction_sign", "entropy_weights", "is_normalized", "normalize", "prepare_panel", "rank_levels",
+    "direction_sign", "entropy_weights", "is_normalized", "normalize", "prepare_panel",
+    "rank_levels",
     "read_indicators", "run_panel", "theil", "topsis", "type_names", "weighted_sum",
 ]

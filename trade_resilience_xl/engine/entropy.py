@@ -150,7 +150,7 @@ class WeightIntervals:
 
 def bootstrap_weights(x, directions=None, shift=1.0, *, clusters=None, reps=999, level=0.95,
                       seed=None, names=None) -> WeightIntervals:
-    """Percentile intervals for entropy weights, resampling units (clusters of rows) with replacement.
+    """Percentile intervals for entropy weights, resampling units (row clusters) with replacement.
 
     ``clusters`` labels the rows by unit so that a unit's years are drawn together; without it each
     row is its own unit. Every replicate re-normalises and re-weighs, as a new sample would.

@@ -75,7 +75,8 @@ class Settings:
             try:
                 basis = int(basis)  # type: ignore[call-overload]  # any user value; errors below
             except (TypeError, ValueError):
-                raise InputError(f"setting classification_basis is {basis!r}; expected mean or a year",
+                raise InputError(f"setting classification_basis is {basis!r}; "
+                                 "expected mean or a year",
                                  field="classification_basis") from None
         theil_measure = self.theil_measure
         if isinstance(theil_measure, str):

@@ -84,7 +84,8 @@ def formula_examples(codes: list[str], n_indicators: int) -> tuple[FormulaExampl
         FormulaExample("A17", f"=TOPSIS({data},{weights},{directions})",
                        "TOPSIS scores / TOPSIS得分",
                        "One closeness score per Data row from the raw data and the directions, "
-                       "with the weights spilled in row 14. / 每行一个贴近度得分（原始数据+方向）。"),
+                       "with the weights spilled in row 14. / 每行一个贴近度得分"
+                       "（原始数据+方向）。"),
         FormulaExample("C17", f"=TOPSIS({normalized},{weights})",
                        "TOPSIS of NORMALIZE / 标准化后TOPSIS",
                        "The same scores from data normalised first (directions and shift "

@@ -316,7 +316,7 @@ def mark_dynamic_arrays(parts: dict[str, bytes], sheet_name: str,
         # <c r="A14" ...><f t="array" ref="A14">...: add cm to that start tag.
         pattern = re.compile(rf'<c r="{anchor}"((?:\s[^>]*?)?)>(?=<f t="array" ref="{anchor}">)')
         xml, count = pattern.subn(
-            lambda m: f'<c r="{anchor}"{m.group(1)} cm="1">'
+            lambda m, anchor=anchor: f'<c r="{anchor}"{m.group(1)} cm="1">'
             if 'cm="' not in m.group(1) else m.group(0), xml, count=1)
         if count != 1:
             raise RuntimeError(f"array formula cell {anchor} not found in {part}")

@@ -133,7 +133,9 @@ def resolve_columns(rows, codes, indicator_cells, merged, problems, notes):
                                 "of Region, under a header such as Province)"))
         return None
     of = {"unit": unit_col, "region": named["Region"], "year": named["Year"]}
-    of.update({"population": c for c in optional(titles, ["Population"]).values()})
+    population_col = optional(titles, ["Population"]).get("Population")
+    if population_col is not None:
+        of["population"] = population_col
     merge_problems = _merge_problems(merged, header_row, set(range(len(titles))))
     header_merges = [p for p in merge_problems if p.message.startswith("header")]
     if header_merges:

@@ -25,7 +25,8 @@ from trade_resilience_xl.workbook.book_io import (
 from trade_resilience_xl.workbook.read_inputs import InputProblems, Inputs, locate, read_inputs
 from trade_resilience_xl.workbook.result_sheets import all_sheets
 
-__all__ = ["refresh", "check", "inspect", "clear", "RefreshReport", "Problem", "ChartSpec", "WorkbookIO"]
+__all__ = ["refresh", "check", "inspect", "clear", "RefreshReport", "Problem", "ChartSpec",
+           "WorkbookIO"]
 
 @dataclass
 class RefreshReport:
