@@ -111,8 +111,8 @@ def _entropy_case(key, name, size, raw_blocks, directions, budget):
 
     prep = Contender("peer input prep: engine.normalize (not in peer times)",
                      lambda: [normalize(x, directions, 1.0) for x in raw_blocks])
-    return Case(key, name, size, ours=me, peers=contenders, refs=[prep], check=check, notes=[PEER_PREP_NOTE],
-                budget_s=budget, profile=ours)
+    return Case(key, name, size, ours=me, peers=contenders, refs=[prep], check=check,
+                notes=[PEER_PREP_NOTE], budget_s=budget, profile=ours)
 
 
 def entropy_cases():

@@ -44,7 +44,8 @@ def test_a_cp936_file_written_by_xlwings_is_read_and_round_trips(tmp_path):
     excel_setup.pin_interpreter(config, "INTERPRETER_WIN", CHINESE_PYTHON, encoding="cp936")
     written = config.read_bytes()
     # (write_text's text mode gives "\n" on Linux, "\r\n" on Windows, as xlwings' open(path, "w").)
-    assert written == f'"LICENSE_KEY","许可"\n"INTERPRETER_WIN","{CHINESE_PYTHON}"\n'.encode("cp936")
+    assert written == ('"LICENSE_KEY","许可"\n'
+                       f'"INTERPRETER_WIN","{CHINESE_PYTHON}"\n').encode("cp936")
     with pytest.raises(UnicodeDecodeError):
         written.decode("utf-8")              # really cp936, not UTF-8
     # ... and what the add-in and xlwings.utils.read_user_config read back from it:

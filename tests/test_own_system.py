@@ -112,7 +112,8 @@ def test_chinese_type_names_only_from_short_labels(tmp_path):
     types = values(book, "Types")
     header = types[HEADER]
     assert "类型" not in header and "Type / 类型" in header
-    assert not [v for r in types for v in r if isinstance(v, str) and v[-2:] in ("高型", "中型", "低型")]
+    assert not [v for r in types for v in r
+                if isinstance(v, str) and v[-2:] in ("高型", "中型", "低型")]
 
 
 def test_tidy_form_gives_the_same_data_sheet(tmp_path, book):

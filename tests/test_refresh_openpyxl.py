@@ -146,8 +146,10 @@ def test_inputs_untouched_vba_identical_ribbon_kept(template, refreshed):
     old_book, new_book = openpyxl.load_workbook(template), openpyxl.load_workbook(refreshed)
     for sheet in INPUT_SHEETS:
         old_ws, new_ws = old_book[sheet], new_book[sheet]
-        assert ([(str(v.sqref), v.formula1, v.type) for v in new_ws.data_validations.dataValidation]
-                == [(str(v.sqref), v.formula1, v.type) for v in old_ws.data_validations.dataValidation]
+        assert ([(str(v.sqref), v.formula1, v.type)
+                 for v in new_ws.data_validations.dataValidation]
+                == [(str(v.sqref), v.formula1, v.type)
+                    for v in old_ws.data_validations.dataValidation]
                 ), sheet
         assert dict(new_ws.tables.items()) == dict(old_ws.tables.items()), sheet  # name -> ref
         assert (new_ws.freeze_panes, sorted(map(str, new_ws.merged_cells.ranges))) == (
@@ -309,7 +311,8 @@ def test_resilience_type_formula_agrees_with_the_types_sheet(refreshed):
     header = find_row(rows, "Province / 省份")
     body = [r for r in rows[header + 1:header + 32]]
     resistance, reconstruction = [r[2] for r in body], [r[5] for r in body]
-    assert [c[0] for c in udfs.RESILIENCE_TYPE(resistance, reconstruction, "zh")] == [r[9] for r in body]
+    assert ([c[0] for c in udfs.RESILIENCE_TYPE(resistance, reconstruction, "zh")]
+            == [r[9] for r in body])
 
 
 def test_unit_label_and_index_name_are_read_as_typed(template, tmp_path):
