@@ -167,6 +167,13 @@ def test_csv_files_and_columns(refreshed):
         "theil.csv": ["year", "component", "group", "value"],
         "dagum.csv": ["year", "component", "group", "value"],
         "filled.csv": ["unit", "year", "code", "value"],
+        # issue 14: coupling, obstacle, density
+        "coupling.csv": ["unit", "region", "year", "u_Resistance and resilience",
+                         "u_Reconstruction ability", "coupling", "comprehensive",
+                         "coordination", "class", "class_en", "class_zh"],
+        "obstacles.csv": ["unit", "region", "year", "level", "factor", "obstacle"],
+        "obstacle_top.csv": ["unit", "region", "basis", "rank", "factor", "obstacle"],
+        "density.csv": ["year", "point", "density", "bandwidth"],
     }
     assert sorted(p.name for p in folder.iterdir()) == sorted(expected)
     for name, columns in expected.items():

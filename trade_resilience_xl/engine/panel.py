@@ -279,7 +279,9 @@ def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, 
     # issue 14: coupling, obstacle, density
     extra = after_index(panel, nums, s, _axis(s.normalization))
     return PanelResult(s, weights, scores, types, theil_table, dagum_table, filled,
-                       panel.warnings + nums.warnings, permutation, bootstrap, panel, nums,
+                       panel.warnings + nums.warnings + extra.coupling_notes
+                       + extra.obstacle_notes + extra.density_notes,
+                       permutation, bootstrap, panel, nums,
                        coupling=extra.coupling, obstacles=extra.obstacles,
                        obstacle_top=extra.obstacle_top, density=extra.density,
                        after_index=extra)
