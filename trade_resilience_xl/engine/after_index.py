@@ -64,16 +64,20 @@ def _obstacles(panel, weights, s, axis):
     shares, undefined = obstacle_kernel(y, w)                              # (U, T, m), (U, T)
     dims = list(panel.dimension_order)
     by_dim = group_sums(shares, panel.dimensions, dims)
-    frames = []
+    U, T = undefined.shape
+    keep = ~undefined.reshape(-1)
+    parts = []
     for level, names, values in (("indicator", panel.codes, shares), ("dimension", dims, by_dim)):
         k = len(names)
-        frame = _long(panel, {"level": np.full(undefined.shape, level, dtype=object)})
-        frame = frame.loc[frame.index.repeat(k)].reset_index(drop=True)
-        frame["factor"] = np.tile(np.asarray(names, dtype=object), undefined.size)
-        frame["obstacle"] = values.reshape(-1)
-        frame = frame[np.repeat(~undefined.reshape(-1), k)]
-        frames.append(frame)
-    table = pd.concat(frames, ignore_index=True)
+        rows = np.repeat(keep, k)
+        parts.append({
+            "unit": np.repeat(np.asarray(panel.units, dtype=object), T * k)[rows],
+            "region": np.repeat(np.asarray(panel.regions, dtype=object), T * k)[rows],
+            "year": np.tile(np.repeat(np.asarray(panel.years), k), U)[rows],
+            "level": np.full(rows.sum(), level, dtype=object),
+            "factor": np.tile(np.asarray(names, dtype=object), U * T)[rows],
+            "obstacle": values.reshape(-1)[rows]})
+    table = pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in parts[0]})
     notes = [f"{panel.units[i]} in {panel.years[t]}: at the best observed value of every "
              "weighted indicator, so its obstacles are undefined / 各指标均达最优，障碍度无定义"
              for i, t in zip(*np.nonzero(undefined))]
@@ -90,20 +94,24 @@ def _obstacle_year(panel, s) -> int:
 
 
 def _top(panel, shares, undefined, year):
+    """The TOP largest indicator obstacles of each unit in ``year`` and of the mean over the
+    years where they are defined; units without any are left out (their notes say why)."""
     t = panel.years.index(year)
     defined_years = (~undefined).sum(axis=1)                           # (U,)
-    mean = np.where(defined_years[:, None] > 0,
-                    (shares * ~undefined[..., None]).sum(axis=1)
-                    / np.maximum(defined_years, 1)[:, None], 0.0)
-    rows = []
+    mean = (shares * ~undefined[..., None]).sum(axis=1) / np.maximum(defined_years, 1)[:, None]
+    parts = []
     for basis, values, ok in ((str(year), shares[:, t], ~undefined[:, t]),
                               ("mean", mean, defined_years > 0)):
-        order = np.argsort(-values, axis=1, kind="stable")[:, :TOP]
-        for i in np.flatnonzero(ok):
-            for rank, j in enumerate(order[i], start=1):
-                rows.append((panel.units[i], panel.regions[i], basis, rank,
-                             panel.codes[j], values[i, j]))
-    return pd.DataFrame(rows, columns=["unit", "region", "basis", "rank", "factor", "obstacle"])
+        order = np.argsort(-values, axis=1, kind="stable")[ok, :TOP]         # (kept, TOP)
+        units = np.flatnonzero(ok)
+        parts.append({
+            "unit": np.repeat(np.asarray(panel.units, dtype=object)[units], TOP),
+            "region": np.repeat(np.asarray(panel.regions, dtype=object)[units], TOP),
+            "basis": np.full(units.size * TOP, basis, dtype=object),
+            "rank": np.tile(np.arange(1, TOP + 1), units.size),
+            "factor": np.asarray(panel.codes, dtype=object)[order].ravel(),
+            "obstacle": np.take_along_axis(values[ok], order, axis=1).ravel()})
+    return pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in parts[0]})
 
 
 def _density_years(panel, s, single):

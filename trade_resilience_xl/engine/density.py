@@ -21,13 +21,16 @@ GRID_REACH = 3.0
 _ROOT_2PI = np.sqrt(2.0 * np.pi)
 
 
-def silverman_bandwidth(x) -> float:
-    """0.9 min(sigma, IQR/1.34) n^(-1/5); sigma alone when the IQR is 0; 0 when sigma is 0."""
+def silverman_bandwidth(x):
+    """0.9 min(sigma, IQR/1.34) n^(-1/5) of x (n,), or of each column of x (n, k); sigma alone
+    where the IQR is 0; 0 where sigma is 0."""
     x = np.asarray(x, dtype=float)
-    sigma = float(np.std(x, ddof=1))
-    q75, q25 = np.percentile(x, [75, 25])
-    spread = min(sigma, (q75 - q25) / 1.34) or sigma
-    return 0.9 * spread * x.size ** -0.2
+    sigma = np.std(x, axis=0, ddof=1)
+    q75, q25 = np.percentile(x, [75, 25], axis=0)
+    spread = np.minimum(sigma, (q75 - q25) / 1.34)
+    spread = np.where(spread > 0, spread, sigma)
+    h = 0.9 * spread * x.shape[0] ** -0.2
+    return float(h) if np.ndim(h) == 0 else h
 
 
 def kde_kernel(x, grid, h):
@@ -63,8 +66,7 @@ def kernel_density(values, bandwidth="silverman", grid_points=GRID_POINTS) -> De
             raise InputError(f"bandwidth {bandwidth!r}; expected silverman or a number > 0",
                              field="density_bandwidth")
     single = x.max(axis=0) <= x.min(axis=0)
-    h = np.array([0.0 if s else (fixed or silverman_bandwidth(col))
-                  for s, col in zip(single, x.T)])
+    h = np.where(single, 0.0, fixed if fixed else silverman_bandwidth(x))
     reach = GRID_REACH * (h.max() if h.any() else 0.0)
     grid = np.linspace(x.min() - reach, x.max() + reach, grid_points)
     density = np.zeros((grid_points, x.shape[1]))
