@@ -246,3 +246,44 @@ def test_panel_coupling_is_the_function_on_the_subindices(pooled):
     direct = coupling_coordination(u)
     assert np.allclose(pooled.coupling.coordination, direct.coordination)
     assert list(pooled.coupling.class_zh) == direct.class_zh
+
+
+@settings(max_examples=100, deadline=None)
+@given(arrays(float, st.tuples(st.integers(2, 12), st.integers(1, 6)),
+              elements=st.integers(-20, 20).map(float)),   # whole numbers: y = 1 exactly
+       st.data())
+def test_obstacle_rows_are_distributions(x, data):
+    m = x.shape[1]
+    w = np.array(data.draw(st.lists(st.floats(0.01, 5), min_size=m, max_size=m)))
+    signs = np.array(data.draw(st.lists(st.sampled_from([1, -1]), min_size=m, max_size=m)))
+    r = obstacle_degree(x, w, signs)
+    assert np.all(r.shares >= 0) and not np.isnan(r.shares).any()
+    assert np.allclose(r.shares[~r.undefined].sum(axis=1), 1.0)
+    assert not r.shares[r.undefined].any()
+    # Undefined exactly where a row is at the best value of every non-constant column.
+    best = np.where(signs > 0, x.max(axis=0), x.min(axis=0))
+    constant = x.max(axis=0) == x.min(axis=0)
+    assert r.undefined.tolist() == ((x == best) | constant).all(axis=1).tolist()
+
+
+def test_panel_year_of_equal_scores_has_no_density(example_panel, indicators):
+    data = example_panel.copy()
+    codes = [i.code for i in paper.INDICATORS]
+    year = data.Year == 2015
+    data.loc[year, codes] = data.loc[year & (data.Province == "Beijing"), codes].to_numpy()
+    r = run_panel(data, indicators, columns=PANEL_COLUMNS)
+    assert 2015 not in set(r.density.year) and len(set(r.density.year)) == 11
+    assert [n for n in r.after_index.density_notes if n.startswith("2015: every score equals")]
+    assert r.after_index.density_years == [2010, 2021]      # the middle year is 2015
+
+
+def test_per_year_obstacles_use_each_years_weights_and_range(example_panel, indicators):
+    r = run_panel(example_panel, indicators, Settings.per_year(), columns=PANEL_COLUMNS)
+    signs = np.where(indicators.direction == "+", 1, -1)
+    ind = r.obstacles[r.obstacles.level == "indicator"]
+    for t, year in enumerate(r.panel.years[:3]):
+        x = r.panel.values[:, t, :]                      # units x indicators in that year
+        w = r.weights[r.weights.year == year]["weight"].to_numpy()
+        direct = obstacle_degree(x, w, signs).shares
+        got = ind[ind.year == year].pivot(index="unit", columns="factor", values="obstacle")
+        assert np.allclose(got.reindex(r.panel.units)[list(indicators.code)].to_numpy(), direct)
