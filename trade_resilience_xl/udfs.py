@@ -298,8 +298,8 @@ def KERNEL_DENSITY(scores, bandwidth="silverman"):
         kind_h, value = args.cells(h, "bandwidth")
         number = None if kind_h != "cell" or args.number_problem(value) else float(value)
         if number is None or number <= 0:
-            raise args.ArgError(f"bandwidth {'must be a single cell' if kind_h != 'cell' else 'is ' + args.show(value)}"
-                                "; use silverman or a number > 0")
+            what = "must be a single cell" if kind_h != "cell" else f"is {args.show(value)}"
+            raise args.ArgError(f"bandwidth {what}; use silverman or a number > 0")
         h = number
     with results.engine_errors_in("scores", kind):
         r = engine.kernel_density(x, h)

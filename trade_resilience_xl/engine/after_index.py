@@ -136,7 +136,8 @@ def _density(panel, composite, s):
                       "/ 核密度估计至少需要3个单元。"], []
     r = kernel_density(composite, s.density_bandwidth)
     notes = [f"{year}: every score equals {composite[0, t]:.6g}; no density (a single point) "
-             "/ 该年得分全部相同，无密度" for t, year in enumerate(panel.years) if r.single_point[t]]
+             "/ 该年得分全部相同，无密度"
+             for t, year in enumerate(panel.years) if r.single_point[t]]
     T, G = len(panel.years), r.grid.size
     table = pd.DataFrame({"year": np.repeat(np.asarray(panel.years), G),
                           "point": np.tile(r.grid, T), "density": r.density.T.ravel(),

@@ -5,7 +5,8 @@ Two forms of the coupling C (docs/method.md):
 * classic (SPSSAU's and most papers'): C = k * [prod U_i / (sum U_i)^k]^(1/k), i.e. the
   geometric mean of the U_i over their arithmetic mean;
 * corrected (Wang Shujia et al. 2021, 国内耦合协调度模型的误区及修正, J. Natural Resources
-  36(3)): C = sqrt{[1 - sum_{i>j} |U_i - U_j| / sum_{m=1}^{k-1} m] * prod_i (U_i / max U)^(1/(k-1))}.
+  36(3)): C = sqrt{[1 - sum_{i>j} |U_i - U_j| / sum_{m=1}^{k-1} m]
+  * prod_i (U_i / max U)^(1/(k-1))}.
 
 Then T = sum alpha_i U_i (alpha >= 0, summing to 1; equal by default), D = sqrt(C T) and
 the ten coordination classes of width 0.1 (lower bound included, 1.0 in the top class).

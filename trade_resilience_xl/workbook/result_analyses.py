@@ -4,8 +4,6 @@ a native chart, and one line where a case has no result (one dimension, a unit a
 ideal, a year of equal scores, fewer than 3 units)."""
 from __future__ import annotations
 
-import numpy as np
-
 from trade_resilience_xl.engine import PanelResult
 from trade_resilience_xl.workbook import charts
 from trade_resilience_xl.workbook import layout as L
@@ -40,8 +38,10 @@ def coupling_sheet(result: PanelResult, labels: Labels) -> SheetContent:
     content = SheetContent(widths={"A": 18, "B": 16, **_widths(3, len(years) + 8, 13)})
     dims = list(panel.dimension_order)
     names = " and ".join(labels.dimension_english(d) for d in dims)
+    model = ("Corrected model (Wang et al. 2021)" if s.coupling_model == "corrected"
+             else "Classic model")
     head(content.blocks, f"Coupling coordination of {names} / 耦合协调度",
-         f"{'Corrected model (Wang et al. 2021)' if s.coupling_model == 'corrected' else 'Classic model'}"
+         f"{model}"
          f"{', sub-indices rescaled to 0.01-0.99' if s.coupling_rescale else ''}; "
          "C coupling, T = Σ αU, D = √(C·T), classes of D by 0.1. / "
          "C为耦合度，T为综合协调指数，D=√(C·T)为耦合协调度，按0.1分十级。")
