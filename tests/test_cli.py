@@ -398,3 +398,21 @@ def test_xlwings_cli_module_form_works():
     result = subprocess.run([sys.executable, "-m", "xlwings.cli", "addin", "--help"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "install" in result.stdout
+
+
+# issue 14: coupling, obstacle, density
+def test_csv_coupling_and_obstacles_equal_their_sheets(refreshed):
+    book, folder = refreshed
+    coupling = pd.read_csv(folder / "coupling.csv")
+    header, rows = sheet_table(book, L.SHEET_COUPLING)
+    mean_d = header.index("mean d")
+    by_year = coupling.groupby("year")["coordination"].mean()
+    assert [int(r[0]) for r in rows] == list(by_year.index)
+    assert [r[mean_d] for r in rows] == pytest.approx(list(by_year), rel=1e-15)
+    top = pd.read_csv(folder / "obstacle_top.csv")
+    _, rows = sheet_table(book, L.SHEET_OBSTACLE)
+    last = top[top.basis == top.basis.iloc[0]]
+    for row in rows:
+        mine = last[last.unit == row[0]].sort_values("rank")
+        assert [row[2], row[4], row[6]] == list(mine.factor)
+        assert all(same(c, v) for c, v in zip([row[3], row[5], row[7]], mine.obstacle))
