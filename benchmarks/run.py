@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cases_after_index  # noqa: E402  (issue 14: coupling, obstacle, density)
 import cases_engine  # noqa: E402
 import cases_front  # noqa: E402
+import cases_refresh  # noqa: E402
 import machine  # noqa: E402
 from timing import Case, CaseResult, fmt_time, run_case  # noqa: E402
 
@@ -37,7 +38,9 @@ def builders(full: bool):
             # issue 14: coupling, obstacle, density
             + cases_after_index.after_index_cases()
             + [cases_front.udf_call_case, cases_front.udf_parse_case, cases_front.udf_import_case,
-               cases_front.udf_import_no_mpl_case, cases_front.cli_case])
+               cases_front.udf_import_no_mpl_case, cases_front.cli_case,
+               cases_refresh.demo_own_work_case, cases_refresh.formatted_case,
+               cases_refresh.big_refresh_case])
 
 
 def build_all(full: bool):
