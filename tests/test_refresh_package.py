@@ -369,3 +369,18 @@ def test_parts_stored_or_compressed_otherwise_keep_their_content(tmp_path):
             assert archive.read(name) == data
             assert archive.getinfo(name).compress_type == (
                 zipfile.ZIP_STORED if method == zipfile.ZIP_STORED else zipfile.ZIP_DEFLATED)
+
+
+def test_appended_sheet_declares_its_relationship_prefix_where_others_do_so_locally():
+    """openpyxl with lxml declares xmlns:r on each <sheet>, not on the root: an appended
+    <sheet> must not rely on a sibling's declaration."""
+    from defusedxml import ElementTree as SafeET
+
+    from trade_resilience_xl.workbook.package_update import _with_sheets
+
+    r = ooxml.DOC_RELS_NS
+    workbook = (f'<workbook xmlns="{ooxml.MAIN_NS}"><sheets><sheet xmlns:r="{r}" name="A" '
+                f'sheetId="1" r:id="rId1"/></sheets></workbook>').encode()
+    out = _with_sheets(workbook, [("Dagum", "rId9")], {"A": {"sheetId": "1"}})
+    sheets = SafeET.fromstring(out).find(f"{{{ooxml.MAIN_NS}}}sheets")
+    assert [s.get(f"{{{r}}}id") for s in sheets] == ["rId1", "rId9"]

@@ -196,12 +196,12 @@ def _with_sheets(workbook: bytes, appended: list[tuple[str, str]], sheets: dict)
     text = workbook.decode("utf-8")
     end = re.search(r"</((?:\w+:)?)sheets>", text)
     prefix = end.group(1)
-    declared = re.search(r'xmlns:(\w+)="' + re.escape(ooxml.DOC_RELS_NS) + '"', text)
-    rel_prefix = declared.group(1) if declared else "r"
-    declare = "" if declared else f' xmlns:r="{ooxml.DOC_RELS_NS}"'
+    # The relationships namespace is declared on each new element: a declaration found
+    # elsewhere in the part may be local to another element (openpyxl with lxml declares it
+    # on every <sheet>), and a local declaration is valid whatever the root declares.
     next_id = max([int(s["sheetId"]) for s in sheets.values()] + [0]) + 1
     entries = []
     for offset, (name, rel_id) in enumerate(appended):
-        entries.append(f'<{prefix}sheet name="{ooxml.escape(name)}" sheetId="{next_id + offset}" '
-                       f'{rel_prefix}:id="{rel_id}"{declare}/>')
+        entries.append(f'<{prefix}sheet xmlns:r="{ooxml.DOC_RELS_NS}" name="{ooxml.escape(name)}" '
+                       f'sheetId="{next_id + offset}" r:id="{rel_id}"/>')
     return (text[:end.start()] + "".join(entries) + text[end.start():]).encode("utf-8")
