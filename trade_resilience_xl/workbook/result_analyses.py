@@ -197,8 +197,11 @@ def density_sheet(result: PanelResult, labels: Labels) -> SheetContent:
     if not picked:
         return content
     chart_header = ["Score / 得分"] + [str(y) for y in picked]
+    # The chart's category labels are these cells' values: rounded, so the axis reads 0.233,
+    # not 0.23312847... (the table above keeps every digit).
     shown = block_with_title(top, "Years in the chart / 图中年份", chart_header,
-                             [[p] + [wide.loc[p, y] for y in picked] for p in wide.index])
+                             [[round(p, 3)] + [wide.loc[p, y] for y in picked]
+                              for p in wide.index])
     shown.number_formats = dict(block.number_formats)
     content.blocks.append(shown)
     content.charts.append(charts.chart(
