@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import cases_after_index  # noqa: E402  (issue 14: coupling, obstacle, density)
 import cases_engine  # noqa: E402
 import cases_front  # noqa: E402
 import cases_refresh  # noqa: E402
@@ -34,6 +35,8 @@ def log(message):
 def builders(full: bool):
     return (cases_engine.entropy_cases() + [cases_engine.theil_case, cases_engine.permutation_case]
             + cases_engine.dagum_cases(full) + cases_engine.pipeline_cases()
+            # issue 14: coupling, obstacle, density
+            + cases_after_index.after_index_cases()
             + [cases_front.udf_call_case, cases_front.udf_parse_case, cases_front.udf_import_case,
                cases_front.udf_import_no_mpl_case, cases_front.cli_case,
                cases_refresh.demo_own_work_case, cases_refresh.formatted_case,

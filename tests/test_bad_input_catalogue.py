@@ -59,7 +59,10 @@ INDICATOR_COLUMNS = "EFGHIJKLMNOPQ"       # X1..X13
 COSTS = "GKL"                            # X3, X7, X8
 SETTING_ROW = {"Shift": 4, "Weighting": 5, "Score": 6, "Theil measure": 7,
                "Classification basis": 8, "Missing values": 9, "Permutations": 10,
-               "Bootstrap": 11, "Seed": 12, "Index name": 13}
+               "Bootstrap": 11, "Seed": 12, "Index name": 13,
+               # issue 14: coupling, obstacle, density
+               "Coupling model": 14, "Coupling rescale": 15, "Coupling weights": 16,
+               "Obstacle year": 17, "Density bandwidth": 18, "Density years": 19}
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,14 @@ def chain(*spoils):
 
 def setting(key, value):
     return put("Settings", f"B{SETTING_ROW[key]}", value)
+
+
+def indicator_dimensions(name):
+    """Every indicator in one dimension (issue 14: the coupling needs two)."""
+    def spoil(book):
+        for row in range(8, 21):
+            book["Indicators"][f"B{row}"] = name
+    return spoil
 
 
 def data_column(letter, value, rows=range(FIRST, LAST + 1)):
@@ -428,6 +439,25 @@ CATALOGUE = [
          chain(setting("Bootstrap", 99), setting("Weighting", "per year")), "Settings!B11",
          "need pooled weighting"),
     Case("Seed text", setting("Seed", "lucky"), "Settings!B12", "expected a whole number"),
+    # issue 14: coupling, obstacle, density
+    Case("Coupling model Wang", setting("Coupling model", "Wang"), "Settings!B14",
+         "expected classic or corrected"),
+    Case("Coupling rescale yes please", setting("Coupling rescale", "yes please"),
+         "Settings!B15", "expected none or 0.01-0.99"),
+    Case("Coupling weights for three dimensions", setting("Coupling weights", "0.5, 0.3, 0.2"),
+         "Settings!B16", "coupling weights: 3 given for 2 dimensions"),
+    Case("Coupling weights in words", setting("Coupling weights", "half, half"),
+         "Settings!B16", "expected equal or numbers such as 0.6, 0.4"),
+    Case("Obstacle year 1999", setting("Obstacle year", 1999), "Settings!B17",
+         "obstacle year 1999 is not in the data (2010-2021)"),
+    Case("Obstacle year soon", setting("Obstacle year", "soon"), "Settings!B17",
+         "expected last or a year such as 2021"),
+    Case("Density bandwidth -0.1", setting("Density bandwidth", -0.1), "Settings!B18",
+         "expected silverman or a number > 0"),
+    Case("Density years 1999", setting("Density years", "2010, 1999"), "Settings!B19",
+         "density year 1999 is not in the data (2010-2021)"),
+    Case("one dimension: no coupling, one line", indicator_dimensions("All"), "",
+         "Coupling coordination needs at least 2 dimensions", works=True),
     Case("unknown setting", chain(put("Settings", "A14", "Alpha"), put("Settings", "B14", 1)),
          "Settings!A14", 'unknown setting "Alpha" (known: Shift, Weighting'),
     Case("blank setting", setting("Shift", None), "",

@@ -168,6 +168,13 @@ def test_csv_files_and_columns(refreshed):
         "theil.csv": ["year", "component", "group", "value"],
         "dagum.csv": ["year", "component", "group", "value"],
         "filled.csv": ["unit", "year", "code", "value"],
+        # issue 14: coupling, obstacle, density
+        "coupling.csv": ["unit", "region", "year", "u_Resistance and resilience",
+                         "u_Reconstruction ability", "coupling", "comprehensive",
+                         "coordination", "class", "class_en", "class_zh"],
+        "obstacles.csv": ["unit", "region", "year", "level", "factor", "obstacle"],
+        "obstacle_top.csv": ["unit", "region", "basis", "rank", "factor", "obstacle"],
+        "density.csv": ["year", "point", "density", "bandwidth"],
     }
     assert sorted(p.name for p in folder.iterdir()) == sorted(expected)
     for name, columns in expected.items():
@@ -426,3 +433,21 @@ def test_csv_text_that_looks_like_a_formula_stays_text(tmp_path):
     assert set(weights["direction"]) == {"+", "-"}
     composite = scores[scores["index"] == "composite"]
     assert list(composite["score"]) == list(result.scores.query("index == 'composite'")["score"])
+
+
+# issue 14: coupling, obstacle, density
+def test_csv_coupling_and_obstacles_equal_their_sheets(refreshed):
+    book, folder = refreshed
+    coupling = pd.read_csv(folder / "coupling.csv")
+    header, rows = sheet_table(book, L.SHEET_COUPLING)
+    mean_d = header.index("mean d")
+    by_year = coupling.groupby("year")["coordination"].mean()
+    assert [int(r[0]) for r in rows] == list(by_year.index)
+    assert [r[mean_d] for r in rows] == pytest.approx(list(by_year), rel=1e-15)
+    top = pd.read_csv(folder / "obstacle_top.csv")
+    _, rows = sheet_table(book, L.SHEET_OBSTACLE)
+    last = top[top.basis == top.basis.iloc[0]]
+    for row in rows:
+        mine = last[last.unit == row[0]].sort_values("rank")
+        assert [row[2], row[4], row[6]] == list(mine.factor)
+        assert all(same(c, v) for c, v in zip([row[3], row[5], row[7]], mine.obstacle))

@@ -13,7 +13,8 @@ import pytest
 from trade_resilience_xl import engine, excel_results, udfs
 from trade_resilience_xl.example_data import load_example_panel
 
-FUNCTIONS = ("COMPOSITE_SCORE", "DAGUM_GINI", "ENTROPY_TABLE", "ENTROPY_WEIGHTS", "NORMALIZE",
+FUNCTIONS = ("COMPOSITE_SCORE", "COUPLING_COORDINATION", "DAGUM_GINI", "ENTROPY_TABLE",
+             "ENTROPY_WEIGHTS", "KERNEL_DENSITY", "NORMALIZE", "OBSTACLE_DEGREE",
              "RESILIENCE_TYPE", "THEIL", "THEIL_DECOMP", "TOPSIS")
 
 
@@ -408,6 +409,25 @@ BAD_INPUTS = [
      "THEIL_DECOMP: pop cell 1 is too large a number (above 1e+300); numbers expected"),
     (udfs.DAGUM_GINI, ([1.0, 5e-324, 3.0, 4.0], None, REGIONS),
      "DAGUM_GINI: scores cell 2 is too small a number (below 2.2e-308); numbers expected"),
+    # issue 14: coupling, obstacle, density
+    (udfs.COUPLING_COORDINATION, ([[0.2, 1.7], [0.5, 0.5]],),
+     "COUPLING_COORDINATION: sub-index 1.7 is outside [0, 1]; rescale to 0.01-0.99 or pass "
+     "scores in [0, 1] (subindices row 1, column 2)"),
+    (udfs.COUPLING_COORDINATION, ([0.2, 0.5, 0.7],),
+     "COUPLING_COORDINATION: subindices has 1 column; coupling needs one column per dimension, "
+     "at least 2"),
+    (udfs.COUPLING_COORDINATION, ([[0.2, 0.3], [0.5, 0.5]], None, "Wang"),
+     'COUPLING_COORDINATION: model is "Wang"; use classic or corrected'),
+    (udfs.COUPLING_COORDINATION, ([[0.2, 0.3], [0.5, 0.5]], [1.0, 2.0, 3.0]),
+     "COUPLING_COORDINATION: weights has 3 cells for 2 columns of data"),
+    (udfs.OBSTACLE_DEGREE, (D, [0.5, 0.5], DIRS),
+     "OBSTACLE_DEGREE: weights has 2 cells for 3 columns of data"),
+    (udfs.KERNEL_DENSITY, ([[0.1, 0.2], [0.3, 0.4]],),
+     "KERNEL_DENSITY: scores has 2 rows; a kernel density needs at least 3"),
+    (udfs.KERNEL_DENSITY, ([[0.1, 0.4], [0.3, 0.4], [0.5, 0.4]],),
+     "KERNEL_DENSITY: scores column 2 has every value equal (0.4); no density (a single point)"),
+    (udfs.KERNEL_DENSITY, ([0.1, 0.3, 0.5], "wide"),
+     'KERNEL_DENSITY: bandwidth is "wide"; use silverman or a number > 0'),
 ]
 # TOPSIS with a positive weight only on a constant column: the engine's own message.
 BAD_INPUTS[20] = (udfs.TOPSIS, ([[1.0, 5.0, 7.0], [2.0, 5.0, 3.0], [4.0, 5.0, 1.0]],
@@ -526,3 +546,38 @@ def test_generated_vba_module_has_every_function_with_optional_arguments():
     for text in re.findall(r'"([^"]*)"', source):
         assert not (text.isalnum() and len(text) % 4 == 0
                     and not re.fullmatch(r"[0-9A-Fa-f]+", text)), text
+
+
+# issue 14: coupling, obstacle, density -------------------------------------------------
+def test_coupling_function_by_hand():
+    """U = (0.3, 0.7): C = 2·sqrt(0.21)/1, T = 0.5, D = sqrt(C·T); corrected C =
+    sqrt((1 - 0.4)·(0.3/0.7)) (Wang et al. 2021 for k = 2)."""
+    table = udfs.COUPLING_COORDINATION([[0.3, 0.7], [0.5, 0.5]])
+    assert table[0] == ["C", "T", "D", "Class", "Class name / 等级"]
+    c = 2 * math.sqrt(0.21)
+    assert table[1][:3] == pytest.approx([c, 0.5, math.sqrt(c * 0.5)])
+    assert table[1][3:] == [7.0, "Primary coordination / 初级协调"]
+    corrected = udfs.COUPLING_COORDINATION([[0.3, 0.7], [0.5, 0.5]], None, "corrected")
+    assert corrected[1][0] == pytest.approx(math.sqrt(0.6 * 0.3 / 0.7))
+    weighted = udfs.COUPLING_COORDINATION([[0.3, 0.7], [0.5, 0.5]], [3, 1])
+    assert weighted[1][1] == pytest.approx(0.75 * 0.3 + 0.25 * 0.7)
+
+
+def test_obstacle_function_rows_and_undefined():
+    table = udfs.OBSTACLE_DEGREE([[1.0, 2.0], [3.0, 4.0], [3.0, 1.0]], [1.0, 3.0], ["+", "-"])
+    # weights 1/4, 3/4; row 1: y = (0, 2/3) (X2 a cost over 1..4): gaps 1/4·1 and 3/4·1/3
+    assert table[0] == pytest.approx([0.5, 0.5])
+    assert table[1] == pytest.approx([0.0, 1.0])
+    assert table[2] == ["undefined", "undefined"]
+
+
+def test_kernel_density_function_equals_scipy():
+    from scipy.stats import gaussian_kde
+    scores = [[0.1, 0.2], [0.35, 0.3], [0.4, 0.45], [0.8, 0.5], [0.55, 0.9]]
+    table = udfs.KERNEL_DENSITY(scores)
+    assert table[0] == ["Point", "Column 1", "Column 2"] and table[1][0] == "Bandwidth"
+    grid = [row[0] for row in table[2:]]
+    for j in range(2):
+        col = np.array([r[j] for r in scores])
+        kde = gaussian_kde(col, bw_method=table[1][j + 1] / col.std(ddof=1))
+        assert [row[j + 1] for row in table[2:]] == pytest.approx(list(kde(grid)), rel=1e-9)

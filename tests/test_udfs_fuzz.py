@@ -66,6 +66,16 @@ CATALOGUE = [re.compile(p) for p in (
     r"as a formula where it is written\)",
     r"\w+ is (?:empty|not a range of cells|not a rectangular range of cells)",
     re.escape(excel_results.NON_FINITE_MESSAGE),
+    # issue 14: coupling, obstacle, density
+    r"(?:model|rescale) (?:is blank or an error value|is .*); use (?:classic or corrected|"
+    r"none or 0\.01-0\.99)",
+    r"(?:model|rescale) must be a single cell",
+    r"subindices has 1 column; coupling needs one column per dimension, at least 2",
+    rf"sub-index {NUMBER} is outside \[0, 1\]; rescale to 0\.01-0\.99 or pass scores in "
+    r"\[0, 1\] \(subindices row \d+, column \d+\)",
+    r"scores has \d+ rows; a kernel density needs at least 3",
+    rf"scores(?: column \d+)? has every value equal \({NUMBER}\); no density \(a single point\)",
+    r"bandwidth (?:must be a single cell|is .*); use silverman or a number > 0",
 )]
 
 
@@ -288,12 +298,66 @@ def test_omitted_directions_on_raw_data_are_refused(name, n, m, data):
     check_result(name, result)
 
 
+# issue 14: coupling, obstacle, density
+@st.composite
+def coupling_call(draw):
+    n, k = draw(st.integers(1, 8)), draw(st.integers(1, 4))
+    u = draw(mostly(matching(n, k, st.floats(0, 1)), st.one_of(matching(n, k), NUMBERS)))
+    weights = draw(mostly(st.one_of(st.none(), st.lists(st.floats(0, 5), min_size=k,
+                                                        max_size=k)), NUMBERS))
+    model = draw(mostly(st.sampled_from([None, "classic", "corrected"]), CELL))
+    rescale = draw(mostly(st.sampled_from([None, "none", "0.01-0.99"]), CELL))
+    return u, weights, model, rescale
+
+
+@st.composite
+def density_call(draw):
+    n, k = draw(st.integers(1, 8)), draw(st.integers(1, 3))
+    scores = draw(mostly(matching(n, k, CLEAN), st.one_of(matching(n, k), NUMBERS)))
+    return scores, draw(mostly(st.one_of(st.none(), st.just("silverman"), st.floats(1e-3, 5)),
+                               CELL))
+
+
+@FUZZ
+@given(ANY, OPTIONAL, OPTIONAL, OPTIONAL)
+def test_coupling_with_anything(u, weights, model, rescale):
+    check_result("COUPLING_COORDINATION", udfs.COUPLING_COORDINATION(u, weights, model, rescale))
+
+
+@FUZZ
+@given(coupling_call())
+def test_coupling_with_plausible_input(call):
+    check_result("COUPLING_COORDINATION", udfs.COUPLING_COORDINATION(*call))
+
+
+@FUZZ
+@given(ANY, ANY, ANY)
+def test_obstacle_with_anything(data, weights, directions):
+    check_result("OBSTACLE_DEGREE", udfs.OBSTACLE_DEGREE(data, weights, directions))
+
+
+@FUZZ
+@given(indicator_call(True))
+def test_obstacle_with_plausible_input(call):
+    data, weights, directions, _ = call
+    check_result("OBSTACLE_DEGREE", udfs.OBSTACLE_DEGREE(data, weights, directions))
+
+
+@FUZZ
+@given(st.one_of(ANY, density_call()))
+def test_kernel_density_with_anything(call):
+    scores, bandwidth = call if isinstance(call, tuple) else (call, None)
+    check_result("KERNEL_DENSITY", udfs.KERNEL_DENSITY(scores, bandwidth))
+
+
 @pytest.mark.parametrize("name", sorted(n for n in dir(udfs)
                                         if n.isupper() and not n.startswith("_")))
 def test_every_function_is_fuzzed(name):
     assert callable(getattr(udfs, name))
     fuzzed = {"ENTROPY_WEIGHTS", "ENTROPY_TABLE", "NORMALIZE", "TOPSIS", "COMPOSITE_SCORE",
-              "THEIL_DECOMP", "DAGUM_GINI", "THEIL", "RESILIENCE_TYPE"}
+              "THEIL_DECOMP", "DAGUM_GINI", "THEIL", "RESILIENCE_TYPE",
+              # issue 14: coupling, obstacle, density
+              "COUPLING_COORDINATION", "OBSTACLE_DEGREE", "KERNEL_DENSITY"}
     assert name in fuzzed and len(inspect.signature(getattr(udfs, name)).parameters) >= 1
 
 
@@ -304,6 +368,10 @@ def test_every_function_is_fuzzed(name):
     ("THEIL_DECOMP", grouped_call(), lambda f, c: f(*c)),
     ("DAGUM_GINI", grouped_call(), lambda f, c: f(c[0], c[1], c[2])),
     ("THEIL", grouped_call(), lambda f, c: f(c[0], c[1], c[3])),
+    # issue 14: coupling, obstacle, density
+    ("COUPLING_COORDINATION", coupling_call(), lambda f, c: f(*c)),
+    ("OBSTACLE_DEGREE", indicator_call(True), lambda f, c: f(c[0], c[1], c[2])),
+    ("KERNEL_DENSITY", density_call(), lambda f, c: f(*c)),
 ])
 def test_plausible_strategies_reach_the_engine(name, strategy, call):
     """The fuzzing above is only worth something if the engine runs, not just the parsers."""

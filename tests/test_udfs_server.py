@@ -122,6 +122,15 @@ FIXED_CASES = [
     ("RESILIENCE_TYPE", [col([0.9, 0.5, 0.1, 0.7, 0.3, 0.6]), col([0.8, 0.1, 0.5, 0.2, 0.9, 0.4])]),
     ("RESILIENCE_TYPE", [row([0.9, 0.5, 0.1, 0.7]), row([0.8, 0.1, 0.5, 0.2]), [["zh"]]]),
     ("RESILIENCE_TYPE", [row([0.9, 0.5]), row([0.8, 0.1])]),
+    # issue 14: coupling, obstacle, density
+    ("COUPLING_COORDINATION", [[[0.3, 0.7], [0.5, 0.5], [0.1, 0.9]]]),
+    ("COUPLING_COORDINATION", [[[0.3, 0.7], [0.5, 0.5]], row([3, 1]), [["corrected"]],
+                               [["0.01-0.99"]]]),
+    ("COUPLING_COORDINATION", [[[0.3, 1.7], [0.5, 0.5]], OMIT, [["Wang"]]]),
+    ("OBSTACLE_DEGREE", [DATA, row([0.2, 0.3, 0.5]), col(["+", "+", "-"])]),
+    ("KERNEL_DENSITY", [SCORES]),
+    ("KERNEL_DENSITY", [SCORES, [[0.05]]]),
+    ("KERNEL_DENSITY", [col([1.0, 2.0])]),
 ]
 
 CELL_CHOICES = [BLANK, ERROR, "+", "-", "East", "West", "n/a", "L", True, False, 0, 1, -1, 2]
@@ -170,7 +179,7 @@ def test_every_function_registers_with_its_optional_arguments(server_run):
     _, meta, _ = server_run
     functions = {f["name"]: f for f in meta["functions"]}
     expected = sorted(n for n in dir(udfs) if n.isupper() and callable(getattr(udfs, n)))
-    assert sorted(functions) == expected and len(expected) == 9
+    assert sorted(functions) == expected and len(expected) == 12   # 9 + issue 14
     for name, spec in functions.items():
         parameters = inspect.signature(getattr(udfs, name)).parameters.values()
         assert [p["name"] for p in spec["parameters"]] == [p.name for p in parameters]

@@ -29,6 +29,11 @@ EXAMPLES: dict[tuple[str, str], tuple[tuple, tuple]] = {
         ("mean", "Mean", "MEAN", " mean ", 2021, 2010, 1999),
         ("median", "means", "2021x", "me an", 2021.5, -0.5),
     ),
+    # issue 14: Obstacle year, "last" or a year
+    ("Settings", "B17"): (
+        ("last", "Last", "LAST", " last ", 2021, 2010),
+        ("latest", "mean", "2021x", "la st", 2021.5, -0.5),
+    ),
 }
 
 

@@ -21,7 +21,8 @@ The files are for R, Stata, pandas and other tools, so they follow the usual con
   indicator name). A lone ``+`` or ``-`` (the direction column) cannot be a formula and
   is left as it is. Numbers are numbers and are never touched.
 
-``weights, scores, types, filled`` are written in the engine's row order; ``theil`` and
+``weights, scores, types, filled`` (and ``coupling, obstacles, obstacle_top, density``) are
+written in the engine's row order; ``theil`` and
 ``dagum`` are long ``year, component, group, value`` tables where ``group`` is empty for
 the whole-panel components and holds the region for per-region ones.
 """
@@ -45,11 +46,20 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "theil.csv": ("theil", ("year", "component", "group", "value")),
     "dagum.csv": ("dagum", ("year", "component", "group", "value")),
     "filled.csv": ("filled", ("unit", "year", "code", "value")),
+    # issue 14: coupling, obstacle, density
+    "obstacles.csv": ("obstacles", ("unit", "region", "year", "level", "factor", "obstacle")),
+    "obstacle_top.csv": ("obstacle_top", ("unit", "region", "basis", "rank", "factor",
+                                          "obstacle")),
 }
 # Written only when the run computed them (Permutations / Bootstrap settings above 0).
 OPTIONAL_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "permutation.csv": ("permutation", ("year", "observed", "p_value")),
     "bootstrap.csv": ("bootstrap", ("code", "weight", "lower", "upper")),
+    # issue 14: coupling (needs 2+ dimensions), density (needs 3+ units); the sub-indices
+    # the coupling used follow year as u_<dimension> columns.
+    "coupling.csv": ("coupling", ("unit", "region", "year", "coupling", "comprehensive",
+                                  "coordination", "class", "class_en", "class_zh")),
+    "density.csv": ("density", ("year", "point", "density", "bandwidth")),
 }
 
 
@@ -57,6 +67,8 @@ def _columns_for(name: str, frame: pd.DataFrame, wanted: tuple[str, ...]) -> lis
     columns = list(wanted)
     if name == "weights.csv" and "year" in frame.columns:
         columns.insert(0, "year")  # per-year weighting: one block of weights per year
+    if name == "coupling.csv":     # issue 14: one column per dimension, named by the user
+        columns[3:3] = [c for c in frame.columns if c.startswith("u_")]
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{name}: the result table has no column(s) {', '.join(missing)}")
@@ -88,8 +100,9 @@ def write_tidy_csv(result, directory: str | os.PathLike, *, bom: bool = False) -
     """Write the result tables of ``result`` (a ``PanelResult``) into ``directory``.
 
     Creates the folder if needed, overwrites files of the same names, and returns the
-    paths written: weights, scores, types, theil, dagum, filled (+ permutation and bootstrap
-    when computed). ``bom=True`` writes UTF-8 with a byte-order mark for Excel double-click.
+    paths written: weights, scores, types, theil, dagum, filled, obstacles, obstacle_top (+
+    permutation, bootstrap, coupling and density when computed). ``bom=True`` writes UTF-8
+    with a byte-order mark for Excel double-click.
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)

@@ -254,3 +254,76 @@ def RESILIENCE_TYPE(resistance, reconstruction, language="en"):
         result = engine.classify(np.column_stack([resist, recon]))
     names = result.type_zh if language == "zh" else result.type_en
     return [[name] for name in names]
+
+
+# issue 14: coupling, obstacle, density
+_MODELS = {"classic": "classic", "corrected": "corrected"}
+_RESCALES = {"none": False, "0.01-0.99": True}
+
+
+@xw.func
+@xw.arg("subindices", doc="Sub-index of each dimension: one row per province (or province-year), one column per dimension (at least 2), values in [0, 1].")
+@xw.arg("weights", doc="Optional. One weight >= 0 per dimension for T = sum(a*U), rescaled to sum 1; blank = equal weights.")
+@xw.arg("model", doc="Optional. classic (default; SPSSAU) or corrected (Wang Shujia et al. 2021).")
+@xw.arg("rescale", doc="Optional. none (default) or 0.01-0.99: rescale each column to 0.01-0.99 first, as SPSSAU does.")
+@excel_function
+def COUPLING_COORDINATION(subindices, weights=None, model="classic", rescale="none"):
+    """Coupling coordination of each row: a header row, then coupling C, comprehensive index T, coordination D = sqrt(C*T), class 1-10 and its name (English / Chinese)."""
+    model = args.choice(model, "model", _MODELS, "classic", "classic or corrected")
+    scaled = _RESCALES[args.choice(rescale, "rescale", {k: k for k in _RESCALES}, "none",
+                                   "none or 0.01-0.99")]
+    u = args.number_block(subindices, "subindices")
+    if u.shape[1] < 2:
+        raise args.ArgError("subindices has 1 column; coupling needs one column per dimension, "
+                            "at least 2")
+    w = None if weights is None else args.indicator_weights(weights, u.shape[1])
+    with results.engine_errors_in("subindices", "block"):
+        r = engine.coupling_coordination(u, w, model, scaled)
+    rows = [[c, t, d, float(level + 1), f"{en} / {zh}"] for c, t, d, level, en, zh in
+            zip(r.coupling, r.comprehensive, r.coordination, r.level, r.class_en, r.class_zh)]
+    return [["C", "T", "D", "Class", "Class name / 等级"]] + results.clean_table(rows)
+
+
+@xw.func
+@xw.arg("data", doc=_DATA_DOC)
+@xw.arg("weights", doc=_WEIGHTS_DOC)
+@xw.arg("directions", doc=_DIRECTIONS_DOC)
+@excel_function
+def OBSTACLE_DEGREE(data, weights, directions):
+    """Obstacle degree w(1-y)/sum(w(1-y)) of each indicator for each row, y min-max normalised without shift; rows sum to 1. A row at the best value of every indicator reads undefined."""
+    x, signs = _data_with_directions(data, directions)
+    w = args.indicator_weights(weights, x.shape[1])
+    with results.engine_errors_in("data", "block"):
+        r = engine.obstacle_degree(x, w, signs)
+    rows = results.clean_table(r.shares)
+    return [["undefined"] * x.shape[1] if bad else row for row, bad in zip(rows, r.undefined)]
+
+
+@xw.func
+@xw.arg("scores", doc="Values: one row per province, one column per year (or one column); at least 3 rows.")
+@xw.arg("bandwidth", doc="Optional. silverman (default: 0.9*min(sd, IQR/1.34)*n^(-1/5) per column) or one number > 0.")
+@excel_function
+def KERNEL_DENSITY(scores, bandwidth="silverman"):
+    """Gaussian kernel density of each column of scores on one common grid of 101 points: a header row, the bandwidth row, then the grid value and one density per column."""
+    x, kind = args.number_table(scores, "scores")
+    if x.shape[0] < 3:
+        raise args.ArgError(f"scores has {x.shape[0]} rows; a kernel density needs at least 3")
+    single = np.flatnonzero(x.max(axis=0) <= x.min(axis=0))
+    if single.size:
+        j = int(single[0])
+        place = f"scores column {j + 1}" if kind == "block" else "scores"
+        raise args.ArgError(f"{place} has every value equal ({x[0, j]:g}); no density "
+                            "(a single point)")
+    h = "silverman" if bandwidth is None else bandwidth
+    if not (isinstance(h, str) and h.strip().casefold() == "silverman"):
+        kind_h, value = args.cells(h, "bandwidth")
+        number = None if kind_h != "cell" or args.number_problem(value) else float(value)
+        if number is None or number <= 0:
+            what = "must be a single cell" if kind_h != "cell" else f"is {args.show(value)}"
+            raise args.ArgError(f"bandwidth {what}; use silverman or a number > 0")
+        h = number
+    with results.engine_errors_in("scores", kind):
+        r = engine.kernel_density(x, h)
+    header = ["Point"] + [f"Column {j + 1}" for j in range(x.shape[1])]
+    body = [["Bandwidth", *r.bandwidth]] + [[p, *row] for p, row in zip(r.grid, r.density)]
+    return [header] + results.clean_table(body)

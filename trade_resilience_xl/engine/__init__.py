@@ -5,6 +5,10 @@ small result objects with named fields.
 """
 
 from .arrays import direction_sign
+# issue 14: coupling, obstacle, density
+from .coupling import CouplingResult, coupling_coordination
+from .density import DensityResult, kernel_density
+from .obstacle import ObstacleResult, obstacle_degree
 from .classify import Classification, band_cutoffs, classify, rank_levels, type_names
 from .dagum import DagumResult, dagum_gini
 from .entropy import (
@@ -31,4 +35,7 @@ __all__ = [
     "direction_sign", "entropy_weights", "is_normalized", "normalize", "prepare_panel",
     "rank_levels",
     "read_indicators", "run_panel", "theil", "topsis", "type_names", "weighted_sum",
+    # issue 14: coupling, obstacle, density
+    "CouplingResult", "DensityResult", "ObstacleResult", "coupling_coordination",
+    "kernel_density", "obstacle_degree",
 ]

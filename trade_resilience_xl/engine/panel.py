@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .after_index import AfterIndex, after_index
 from .classify import Classification, classify
 from .dagum import DagumResult, dagum_of_groups
 from .entropy import bootstrap_weights, entropy_kernel, no_range, normalize_kernel
@@ -126,6 +127,10 @@ class PanelResult:
         "composite" or a dimension). types: unit, region, dimension, score, rank, level,
         type_en, type_zh. theil and dagum: year, component, group, value. filled: unit, year,
         code, value. permutation: year, observed, p_value. bootstrap: code, weight, lower, upper.
+        coupling: unit, region, year, u_<dimension>..., coupling, comprehensive, coordination,
+        class, class_en, class_zh. obstacles: unit, region, year, level, factor, obstacle.
+        obstacle_top: unit, region, basis, rank, factor, obstacle. density: year, point,
+        density, bandwidth.
     """
 
     settings: Settings
@@ -140,6 +145,12 @@ class PanelResult:
     bootstrap: pd.DataFrame | None
     panel: PanelArrays = field(repr=False)
     numbers: PanelNumbers = field(repr=False)
+    # issue 14: coupling, obstacle, density (tables as in engine/after_index.py)
+    coupling: pd.DataFrame | None = None       # None with one dimension
+    obstacles: pd.DataFrame | None = None
+    obstacle_top: pd.DataFrame | None = None
+    density: pd.DataFrame | None = None        # None with fewer than 3 units
+    after_index: AfterIndex | None = field(default=None, repr=False)
 
     def scores_wide(self, index="composite") -> pd.DataFrame:
         """Units as rows, years as columns, for one index (like the paper's Table 3)."""
@@ -274,5 +285,12 @@ def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, 
                                       reps=s.bootstrap, seed=s.seed, names=panel.codes)
         bootstrap = pd.DataFrame({"code": panel.codes, "weight": intervals.weights,
                                   "lower": intervals.lower, "upper": intervals.upper})
+    # issue 14: coupling, obstacle, density
+    extra = after_index(panel, nums, s, _axis(s.normalization))
     return PanelResult(s, weights, scores, types, theil_table, dagum_table, filled,
-                       panel.warnings + nums.warnings, permutation, bootstrap, panel, nums)
+                       panel.warnings + nums.warnings + extra.coupling_notes
+                       + extra.obstacle_notes + extra.density_notes,
+                       permutation, bootstrap, panel, nums,
+                       coupling=extra.coupling, obstacles=extra.obstacles,
+                       obstacle_top=extra.obstacle_top, density=extra.density,
+                       after_index=extra)

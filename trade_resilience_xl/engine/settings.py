@@ -17,6 +17,80 @@ MAX_REPLICATES = 100_000
 SCOPES = ("pooled", "per_year")
 SCORES = ("topsis", "weighted_sum")
 MISSING = ("interpolate", "stop")
+# issue 14: coupling, obstacle, density
+COUPLING_MODELS = ("classic", "corrected")
+COUPLING_RESCALE = {"none": False, "no": False, "off": False,
+                    "0.01-0.99": True, "yes": True, "on": True}
+DENSITY_YEAR_WORDS = ("first", "middle", "last")
+
+
+def _numbers_text(value) -> list[str]:
+    """"0.6, 0.4" or "2010; 2015 2021" -> its items (a lone number is one item)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [repr(value)]
+    if isinstance(value, (tuple, list)):       # already checked, or from Python
+        return [str(item) for item in value]
+    return str(value).replace(";", ",").replace("，", ",").replace(",", " ").split()
+
+
+def _coupling_weights(value):
+    if value is None or str(value).strip().casefold() in ("", "equal"):
+        return None
+    try:
+        weights = tuple(float(item) for item in _numbers_text(value))
+    except ValueError:
+        raise InputError(f"setting coupling_weights is {value!r}; expected equal or numbers "
+                         "such as 0.6, 0.4", field="coupling_weights") from None
+    if not weights or any(not (w >= 0) or w == float("inf") for w in weights) or sum(weights) <= 0:
+        raise InputError(f"setting coupling_weights is {value!r}; weights must be numbers >= 0 "
+                         "with a positive sum", field="coupling_weights")
+    return weights
+
+
+def _as_float(value) -> float:
+    """The number in a setting's text or cell; NaN when there is none (caller words it)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _density_bandwidth(value):
+    if isinstance(value, str) and value.strip().casefold() == "silverman":
+        return "silverman"
+    h = _as_float(value)
+    if not (0 < h < float("inf")):
+        raise InputError(f"setting density_bandwidth is {value!r}; expected silverman or a "
+                         "number > 0", field="density_bandwidth")
+    return h
+
+
+def _density_years(value):
+    items = []
+    for item in _numbers_text(value):
+        word = item.casefold()
+        if word in DENSITY_YEAR_WORDS:
+            items.append(word)
+            continue
+        year = _as_float(item)
+        if not year.is_integer():
+            raise InputError(f"setting density_years is {value!r}; expected years such as "
+                             "2010, 2015, 2021 or first, middle, last", field="density_years")
+        items.append(int(year))
+    if not items:
+        raise InputError("setting density_years is empty; expected first, middle, last or years",
+                         field="density_years")
+    return tuple(dict.fromkeys(items))
+
+
+def _last_or_year(value, name):
+    if isinstance(value, str) and value.strip().casefold() == "last":
+        return "last"
+    year = _as_float(value)
+    if not year.is_integer():
+        raise InputError(f"setting {name} is {value!r}; expected last or a year", field=name)
+    return int(year)
+# end issue 14
 
 
 @dataclass(frozen=True)
@@ -34,6 +108,12 @@ class Settings:
     missing: "interpolate" (linear along years, nearest at the ends) or "stop".
     permutations, bootstrap: 0 switches the permutation test / weight intervals off.
     seed: makes permutations and bootstrap repeatable.
+    coupling_model: "classic" (SPSSAU's C) or "corrected" (Wang et al. 2021).
+    coupling_rescale: "none" or "0.01-0.99" (SPSSAU's rescaling of each sub-index first).
+    coupling_weights: "equal" or one weight per dimension ("0.6, 0.4"), for T.
+    obstacle_year: "last" or the year whose top three obstacles are shown.
+    density_bandwidth: "silverman" or a bandwidth > 0. density_years: years of the density
+        chart, "first, middle, last" or years such as "2010, 2015, 2021".
     """
 
     shift: float = 1.0
@@ -48,6 +128,13 @@ class Settings:
     permutations: int = 0
     bootstrap: int = 0
     seed: int | None = DEFAULT_SEED
+    # issue 14: coupling, obstacle, density
+    coupling_model: str = "classic"
+    coupling_rescale: object = "none"
+    coupling_weights: object = "equal"
+    obstacle_year: object = "last"
+    density_bandwidth: object = "silverman"
+    density_years: object = "first, middle, last"
 
     def checked(self) -> Settings:
         """A copy with values normalised, or an InputError naming the bad setting."""
@@ -97,7 +184,24 @@ class Settings:
                        ideal=pick("ideal", SCOPES), score=pick("score", SCORES),
                        missing=pick("missing", MISSING), permutations=count("permutations"),
                        bootstrap=count("bootstrap"), classification_basis=basis,
-                       theil_measure=theil_measure)
+                       theil_measure=theil_measure, **self._after_index_checked())
+
+    # issue 14: coupling, obstacle, density
+    def _after_index_checked(self) -> dict:
+        rescale = str(self.coupling_rescale).strip().casefold() if not isinstance(
+            self.coupling_rescale, bool) else ("0.01-0.99" if self.coupling_rescale else "none")
+        if rescale not in COUPLING_RESCALE:
+            raise InputError(f"setting coupling_rescale is {self.coupling_rescale!r}; expected "
+                             "none or 0.01-0.99", field="coupling_rescale")
+        model = str(self.coupling_model).strip().casefold()
+        if model not in COUPLING_MODELS:
+            raise InputError(f"setting coupling_model is {self.coupling_model!r}; expected "
+                             "classic or corrected", field="coupling_model")
+        return {"coupling_model": model, "coupling_rescale": COUPLING_RESCALE[rescale],
+                "coupling_weights": _coupling_weights(self.coupling_weights),
+                "obstacle_year": _last_or_year(self.obstacle_year, "obstacle_year"),
+                "density_bandwidth": _density_bandwidth(self.density_bandwidth),
+                "density_years": _density_years(self.density_years)}
 
     @classmethod
     def per_year(cls, **changes) -> Settings:

@@ -289,14 +289,15 @@ def _validate_setting(ws: Worksheet, spec: L.SettingSpec, ref: str) -> None:
     if spec.kind == "choice":
         _list_validation(ws, spec.choices, ref, strict=True)
         return
-    if spec.kind == "mean|year":
-        # "mean" or a whole-number year: no list can say that, a custom rule can. IF, not
-        # AND/OR: Excel evaluates every argument of AND/OR, so INT("mean") would make the
-        # rule #VALUE! (refused) for the very text it names. TRIM and "=" (which ignores
-        # case) accept what the reader accepts (" Mean ").
+    if spec.kind in ("mean|year", "last|year"):
+        # "mean" (or "last") or a whole-number year: no list can say that, a custom rule
+        # can. IF, not AND/OR: Excel evaluates every argument of AND/OR, so INT("mean")
+        # would make the rule #VALUE! (refused) for the very text it names. TRIM and "="
+        # (which ignores case) accept what the reader accepts (" Mean ").
+        word = spec.kind.split("|")[0]
         rule = DataValidation(type="custom", showErrorMessage=True,
-                              formula1=f'IF(ISNUMBER({ref}),{ref}=INT({ref}),TRIM({ref})="mean")')
-        rule.error = 'Type "mean" or a year such as 2021 / 填 mean 或年份（如2021）'
+                              formula1=f'IF(ISNUMBER({ref}),{ref}=INT({ref}),TRIM({ref})="{word}")')
+        rule.error = f'Type "{word}" or a year such as 2021 / 填 {word} 或年份（如2021）'
     elif spec.kind == "number>=0":
         rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
                               showErrorMessage=True)

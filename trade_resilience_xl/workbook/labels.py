@@ -101,6 +101,11 @@ class Labels:
         cf_en, cf_zh = self.cf(table)
         return f"{english}{cf_en} / {chinese or '综合指数'}{cf_zh}"
 
+    def index_words(self) -> tuple[str, str]:
+        """("foreign trade resilience index", "外贸韧性综合指数") for mid-sentence titles."""
+        english, chinese = _index_words(self.index_name)
+        return _mid_sentence(english), chinese or "综合指数"
+
     def mean_index_title(self) -> str:
         english, chinese = _index_words(self.index_name)
         return f"Mean {_mid_sentence(english)} by year / 历年平均{chinese or '综合指数'}"

@@ -31,9 +31,17 @@ SHEET_SUBINDICES = "Subindices"
 SHEET_TYPES = "Types"
 SHEET_THEIL = "Theil"
 SHEET_DAGUM = "Dagum"
+# issue 14: coupling, obstacle, density
+SHEET_COUPLING = "Coupling"
+SHEET_OBSTACLE = "Obstacle"
+SHEET_DENSITY = "Density"
+# end issue 14
 SHEET_LOG = "Log"
 RESULT_SHEETS: tuple[str, ...] = (SHEET_WEIGHTS, SHEET_SCORES, SHEET_SUBINDICES, SHEET_TYPES,
-                                  SHEET_THEIL, SHEET_DAGUM, SHEET_LOG)
+                                  SHEET_THEIL, SHEET_DAGUM,
+                                  # issue 14: coupling, obstacle, density
+                                  SHEET_COUPLING, SHEET_OBSTACLE, SHEET_DENSITY,
+                                  SHEET_LOG)
 
 SHEET_ORDER: tuple[str, ...] = ((SHEET_ABOUT, SHEET_INDICATORS, SHEET_DATA, SHEET_SETTINGS)
                                 + RESULT_SHEETS + (SHEET_FORMULAS, SHEET_PAPER,
@@ -91,7 +99,7 @@ class SettingSpec:
     key: str                       # English key, matched case-insensitively
     key_zh: str
     default: object
-    # "number>=0" | "choice" | "integer>=0" | "integer" | "mean|year" | "text"
+    # "number>=0" | "choice" | "integer>=0" | "integer" | "mean|year" | "last|year" | "text"
     kind: str
     choices: tuple[str, ...] = ()  # allowed values for kind "choice"
     explanation: str = ""
@@ -136,6 +144,34 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(None, "Index name", "指数名称", "Foreign trade resilience / 外贸韧性", "text", (),
                 "The name of the composite index, used in the titles of the result sheets.",
                 "综合指数的名称，用于结果表的标题。"),
+    # issue 14: coupling, obstacle, density
+    SettingSpec("coupling_model", "Coupling model", "耦合度模型", "classic", "choice",
+                ("classic", "corrected"),
+                "classic: C = k[ΠU/(ΣU)^k]^(1/k) (SPSSAU); corrected: Wang Shujia et al. "
+                "(2021), which spreads C over [0, 1]. See docs/method.md.",
+                "classic：传统耦合度模型（SPSSAU）；corrected：王淑佳等（2021）修正模型。"),
+    SettingSpec("coupling_rescale", "Coupling rescale", "耦合数据区间化", "none", "choice",
+                ("none", "0.01-0.99"),
+                "0.01-0.99: rescale each sub-index over all province-years first, as SPSSAU "
+                "does by default; none: use the sub-indices as they are (in [0, 1]).",
+                "0.01-0.99：先将各子系统指数压缩到0.01~0.99（SPSSAU默认）；none：直接使用。"),
+    SettingSpec("coupling_weights", "Coupling weights", "协调指数权重", "equal", "text", (),
+                "Weights of the dimensions in T = Σ α U: equal, or one number per dimension "
+                "in the Indicators sheet's order (e.g. 0.6, 0.4).",
+                "综合协调指数T中各维度的权重：equal（等权）或按维度顺序填写，如0.6, 0.4。"),
+    SettingSpec("obstacle_year", "Obstacle year", "障碍度年份", "last", "last|year", (),
+                "The year whose top three obstacles per province are listed (last, or a "
+                "year such as 2021); the mean over all years is listed too.",
+                "列出各省前三位障碍因子的年份（last为最后一年，或填年份）；另列各年均值。"),
+    SettingSpec("density_bandwidth", "Density bandwidth", "核密度带宽", "silverman", "text", (),
+                "Kernel density bandwidth: silverman (0.9·min(σ, IQR/1.34)·n^(-1/5) per "
+                "year) or one number > 0 for every year.",
+                "核密度带宽：silverman（Silverman经验法则，逐年）或统一的正数。"),
+    SettingSpec("density_years", "Density years", "核密度年份", "first, middle, last", "text",
+                (), "Years drawn in the density chart: first, middle, last, or years such as "
+                "2010, 2015, 2021 (the table holds every year).",
+                "核密度图显示的年份：first, middle, last 或年份列表（表中含全部年份）。"),
+    # end issue 14
 )
 SETTING_KEYS: tuple[str, ...] = tuple(spec.key for spec in SETTINGS)
 SETTINGS_BY_KEY: dict[str, SettingSpec] = {spec.key.casefold(): spec for spec in SETTINGS}

@@ -146,9 +146,10 @@ def _setting_value(spec: L.SettingSpec, value):
         if label_problem(value):
             raise ValueError(label_problem(value))
         return str(value).strip()
-    if spec.kind == "mean|year":
-        if isinstance(value, str) and value.strip().casefold() == "mean":
-            return "mean"
+    if spec.kind in ("mean|year", "last|year"):
+        word = spec.kind.split("|")[0]
+        if isinstance(value, str) and value.strip().casefold() == word:
+            return word
         return as_whole(value)
     number = as_whole(value)
     if spec.kind == "integer>=0" and number < 0:
@@ -159,6 +160,7 @@ def _setting_value(spec: L.SettingSpec, value):
 def _expected(spec: L.SettingSpec) -> str:
     return {"number>=0": "a number >= 0", "integer>=0": "a whole number >= 0 (0 = off)",
             "integer": "a whole number", "mean|year": 'mean or a year such as 2021',
+            "last|year": 'last or a year such as 2021',
             "choice": " or ".join(spec.choices), "text": "a text"}[spec.kind]
 
 

@@ -14,6 +14,12 @@ from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.book_io import Block, SheetContent
 from trade_resilience_xl.workbook.labels import Labels
 from trade_resilience_xl.workbook.read_inputs import Inputs
+# issue 14: coupling, obstacle, density
+from trade_resilience_xl.workbook.result_analyses import (
+    coupling_sheet,
+    density_sheet,
+    obstacle_sheet,
+)
 from trade_resilience_xl.workbook.result_frame import (
     GAP,
     TABLE_ROW,
@@ -149,4 +155,8 @@ def all_sheets(result: PanelResult, inputs: Inputs, version: str, timestamp: str
             L.SHEET_TYPES: types_sheet(result, labels),
             L.SHEET_THEIL: theil_sheet(result, labels),
             L.SHEET_DAGUM: dagum_sheet(result, labels),
+            # issue 14: coupling, obstacle, density
+            L.SHEET_COUPLING: coupling_sheet(result, labels),
+            L.SHEET_OBSTACLE: obstacle_sheet(result, labels),
+            L.SHEET_DENSITY: density_sheet(result, labels),
             L.SHEET_LOG: log_sheet(result, inputs, labels, version, timestamp)}
