@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .classify import classify
+from .panel_convergence_spatial import convergence_spatial
 from .dagum import DagumResult, dagum_of_groups
 from .entropy import bootstrap_weights, entropy_kernel, no_range, normalize_kernel
 from .errors import InputError
@@ -137,6 +138,12 @@ class PanelResult:
     bootstrap: pd.DataFrame | None
     panel: PanelArrays = field(repr=False)
     numbers: PanelNumbers = field(repr=False)
+    # issue 14: convergence, spatial
+    sigma: pd.DataFrame | None = None
+    beta: pd.DataFrame | None = None
+    moran: pd.DataFrame | None = None
+    lisa: pd.DataFrame | None = None
+    neighbours_source: str = ""
 
     def scores_wide(self, index="composite") -> pd.DataFrame:
         """Units as rows, years as columns, for one index (like the paper's Table 3)."""
@@ -235,13 +242,14 @@ def _tables(panel: PanelArrays, nums: PanelNumbers, settings: Settings):
 
 
 def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, *,
-              columns=None, progress=None) -> PanelResult:
+              columns=None, progress=None, neighbours=None) -> PanelResult:
     """Measure a panel from a long table and an indicator table; return every result table.
 
     ``data`` has one row per unit-year with columns unit, region, year, population (optional)
     and one column per indicator code (rename with ``columns={"unit": "Province", ...}``);
     ``indicators`` has columns code, dimension, direction (+ / -) and optionally indicator.
-    ``progress(message)`` is called before long steps.
+    ``progress(message)`` is called before long steps. ``neighbours``: (unit, neighbour)
+    pairs for Moran's I; None uses the shipped contiguity when the units are China's provinces.
     """
     s = (settings or Settings()).checked()
     panel = prepare_panel(data, indicators, missing=s.missing, columns=columns)
@@ -265,5 +273,11 @@ def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, 
                                       reps=s.bootstrap, seed=s.seed, names=panel.codes)
         bootstrap = pd.DataFrame({"code": panel.codes, "weight": intervals.weights,
                                   "lower": intervals.lower, "upper": intervals.upper})
+    # issue 14: convergence, spatial
+    if progress:
+        progress(f"convergence and Moran's I, {s.moran_permutations} permutations")
+    extra = convergence_spatial(nums.composite, panel, s, neighbours)
     return PanelResult(s, weights, scores, types, theil_table, dagum_table, filled,
-                       panel.warnings + nums.warnings, permutation, bootstrap, panel, nums)
+                       panel.warnings + nums.warnings + extra.notes, permutation, bootstrap,
+                       panel, nums, sigma=extra.sigma, beta=extra.beta, moran=extra.moran,
+                       lisa=extra.lisa, neighbours_source=extra.neighbours)

@@ -34,6 +34,8 @@ class Settings:
     missing: "interpolate" (linear along years, nearest at the ends) or "stop".
     permutations, bootstrap: 0 switches the permutation test / weight intervals off.
     seed: makes permutations and bootstrap repeatable.
+    moran_permutations: permutations of the global and local Moran tests (0: no p-values).
+    lisa_year: the year of the local Moran table, "last" (the default) or a year.
     """
 
     shift: float = 1.0
@@ -48,6 +50,9 @@ class Settings:
     permutations: int = 0
     bootstrap: int = 0
     seed: int | None = DEFAULT_SEED
+    # issue 14: convergence, spatial
+    moran_permutations: int = 999
+    lisa_year: object = "last"
 
     def checked(self) -> "Settings":
         """A copy with values normalised, or an InputError naming the bad setting."""
@@ -91,7 +96,17 @@ class Settings:
         if count("bootstrap") and weighting != "pooled":
             raise InputError("bootstrap intervals need pooled weighting; set Bootstrap to 0 or "
                              "Weighting to pooled", field="bootstrap")
-        return replace(self, shift=as_shift(self.shift),
+        lisa_year = self.lisa_year
+        if isinstance(lisa_year, str) and lisa_year.strip().lower() == "last":
+            lisa_year = "last"
+        else:
+            try:
+                lisa_year = int(lisa_year)
+            except (TypeError, ValueError):
+                raise InputError(f"setting lisa_year is {lisa_year!r}; expected last or a year",
+                                 field="lisa_year") from None
+        return replace(self, moran_permutations=count("moran_permutations"), lisa_year=lisa_year,
+                       shift=as_shift(self.shift),
                        normalization=pick("normalization", SCOPES), weighting=weighting,
                        ideal=pick("ideal", SCOPES), score=pick("score", SCORES),
                        missing=pick("missing", MISSING), permutations=count("permutations"),

@@ -144,7 +144,7 @@ class LocalMoran:
     local_i: np.ndarray
     lag: np.ndarray
     quadrant: list
-    p_value: np.ndarray
+    p_value: np.ndarray | None       # None without permutations
     permutations: int
     islands: list
 
@@ -201,10 +201,8 @@ def local_moran(x, units, pairs, permutations=999, *, seed=None) -> LocalMoran:
     conditional-randomisation pseudo p."""
     x, w, islands = _checked(np.asarray(x, dtype=float).ravel(), units, pairs, None)
     reps = _count(permutations)
-    if reps < 1:
-        raise InputError("local Moran needs at least 1 permutation (999 is usual)")
     n = x.shape[0]
-    draws = permutation_indices(n - 1, reps, seed)
+    draws = permutation_indices(n - 1, max(reps, 1), seed)
     local, lag, quadrant, p = local_moran_kernel(x[:, 0], w, draws)
     names = [QUADRANTS[q] if q >= 0 else "" for q in quadrant]
-    return LocalMoran(local, lag, names, p, reps, islands)
+    return LocalMoran(local, lag, names, p if reps else None, reps, islands)
