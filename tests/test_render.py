@@ -23,7 +23,10 @@ if shutil.which("pdftoppm") is None:
 
 CHART_TITLES = ("Indicator weights (%)", "Mean foreign trade resilience index by year",
                 "Theil index: within and between", "Theil index within each region",
-                "Dagum Gini: within", "Resistance vs reconstruction")
+                "Dagum Gini: within", "Resistance vs reconstruction",
+                # issue 14: convergence, spatial
+                "σ-convergence: coefficient of variation", "Global Moran's I by year",
+                "Moran scatter")
 
 
 def _to_pdf(path, folder):

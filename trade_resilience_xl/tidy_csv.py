@@ -38,11 +38,20 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "theil.csv": ("theil", ("year", "component", "group", "value")),
     "dagum.csv": ("dagum", ("year", "component", "group", "value")),
     "filled.csv": ("filled", ("unit", "year", "code", "value")),
+    # issue 14: convergence, spatial
+    "beta_convergence.csv": ("beta", ("first_year", "last_year", "n", "alpha", "beta",
+                                      "se_beta", "t", "p_value", "r_squared", "theta",
+                                      "half_life", "note")),
 }
 # Written only when the run computed them (Permutations / Bootstrap settings above 0).
 OPTIONAL_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "permutation.csv": ("permutation", ("year", "observed", "p_value")),
     "bootstrap.csv": ("bootstrap", ("code", "weight", "lower", "upper")),
+    # issue 14: convergence, spatial (absent when not computed; the Log says why)
+    "sigma_convergence.csv": ("sigma", ("year", "group", "mean", "sd", "cv")),
+    "moran.csv": ("moran", ("year", "moran_i", "expected", "p_value")),
+    "lisa.csv": ("lisa", ("unit", "region", "year", "index", "z", "lag_z", "local_i",
+                          "quadrant", "p_value")),
 }
 
 
@@ -65,8 +74,8 @@ def write_tidy_csv(result, directory: str | os.PathLike, *, bom: bool = False) -
     """Write the result tables of ``result`` (a ``PanelResult``) into ``directory``.
 
     Creates the folder if needed, overwrites files of the same names, and returns the
-    paths written: weights, scores, types, theil, dagum, filled (+ permutation and bootstrap
-    when computed). ``bom=True`` writes UTF-8 with a byte-order mark for Excel double-click.
+    paths written: weights, scores, types, theil, dagum, filled, beta_convergence (+
+    permutation, bootstrap, sigma_convergence, moran and lisa when computed). ``bom=True`` writes UTF-8 with a byte-order mark for Excel double-click.
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)

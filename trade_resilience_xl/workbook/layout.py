@@ -31,9 +31,16 @@ SHEET_SUBINDICES = "Subindices"
 SHEET_TYPES = "Types"
 SHEET_THEIL = "Theil"
 SHEET_DAGUM = "Dagum"
+# issue 14: convergence, spatial
+SHEET_CONVERGENCE = "Convergence"
+SHEET_SPATIAL = "Spatial"
+SHEET_NEIGHBOURS = "Neighbours"    # optional input sheet: when present, its pairs win
 SHEET_LOG = "Log"
 RESULT_SHEETS: tuple[str, ...] = (SHEET_WEIGHTS, SHEET_SCORES, SHEET_SUBINDICES, SHEET_TYPES,
-                                  SHEET_THEIL, SHEET_DAGUM, SHEET_LOG)
+                                  SHEET_THEIL, SHEET_DAGUM,
+                                  # issue 14: convergence, spatial
+                                  SHEET_CONVERGENCE, SHEET_SPATIAL,
+                                  SHEET_LOG)
 
 SHEET_ORDER: tuple[str, ...] = ((SHEET_ABOUT, SHEET_INDICATORS, SHEET_DATA, SHEET_SETTINGS)
                                 + RESULT_SHEETS + (SHEET_FORMULAS, SHEET_PAPER,
@@ -51,6 +58,8 @@ HEADER_ZH: dict[str, str] = {
     "Paper weight (%)": "原文权重(%)",
     "Province": "省份", "Region": "地区", "Year": "年份", "Population": "人口权重",
     "Setting": "设置项", "Value": "取值",
+    # issue 14: convergence, spatial
+    "Neighbour": "邻接单元",
 }
 
 
@@ -91,7 +100,7 @@ class SettingSpec:
     key: str                       # English key, matched case-insensitively
     key_zh: str
     default: object
-    # "number>=0" | "choice" | "integer>=0" | "integer" | "mean|year" | "text"
+    # "number>=0" | "choice" | "integer>=0" | "integer" | "mean|year" | "last|year" | "text"
     kind: str
     choices: tuple[str, ...] = ()  # allowed values for kind "choice"
     explanation: str = ""
@@ -133,6 +142,15 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("seed", "Seed", "随机种子", DEFAULT_SEED, "integer", (),
                 "Random seed for permutations and bootstrap, so results can be repeated.",
                 "置换检验与自助抽样的随机种子，保证结果可重复。"),
+    # issue 14: convergence, spatial
+    SettingSpec("moran_permutations", "Moran permutations", "莫兰检验置换次数", 999, "integer>=0",
+                (), "Permutations for the p-values of global Moran's I and the local Moran "
+                "(LISA) on the Spatial sheet; 0 = no p-values, 999 is usual. Seeded by Seed.",
+                "全局莫兰指数与局部莫兰（LISA）置换检验次数；0表示不计算p值，常用999。"),
+    SettingSpec("lisa_year", "LISA year", "LISA年份", "last", "last|year", (),
+                "The year of the local Moran (LISA) table: last (the last year of the data) "
+                "or a year such as 2021.",
+                "局部莫兰（LISA）分析的年份：last（最后一年）或具体年份，如2021。"),
     SettingSpec(None, "Index name", "指数名称", "Foreign trade resilience / 外贸韧性", "text", (),
                 "The name of the composite index, used in the titles of the result sheets.",
                 "综合指数的名称，用于结果表的标题。"),

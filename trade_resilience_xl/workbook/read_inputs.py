@@ -19,6 +19,7 @@ from trade_resilience_xl.workbook.book_io import Problem, WorkbookIO
 from trade_resilience_xl.workbook.cell_values import (as_number, as_whole, blank, describe,
                                                       label_problem)
 from trade_resilience_xl.workbook.read_data import MAX_PROBLEMS, read_data
+from trade_resilience_xl.workbook.read_neighbours import read_neighbours
 from trade_resilience_xl.workbook.sheet_headers import english, header, optional
 
 
@@ -48,6 +49,8 @@ class Inputs:
     notes: list[str] = field(default_factory=list)   # harmless oddities, for the Log
     unit_label: str = L.bilingual("Province")   # the unit column's header, as typed
     index_name: str = L.SETTINGS_BY_KEY["index name"].default   # Settings "Index name"
+    # issue 14: convergence, spatial
+    neighbours: list | None = None    # pairs from the Neighbours sheet; None: no such sheet
 
 
 def _sheet_rows(book: WorkbookIO, sheet: str, problems: list[Problem]) -> list[list] | None:
@@ -132,9 +135,10 @@ def _setting_value(spec: L.SettingSpec, value):
         if label_problem(value):
             raise ValueError(label_problem(value))
         return str(value).strip()
-    if spec.kind == "mean|year":
-        if isinstance(value, str) and value.strip().casefold() == "mean":
-            return "mean"
+    if spec.kind in ("mean|year", "last|year"):
+        word = spec.kind.split("|")[0]
+        if isinstance(value, str) and value.strip().casefold() == word:
+            return word
         return as_whole(value)
     number = as_whole(value)
     if spec.kind == "integer>=0" and number < 0:
@@ -145,6 +149,7 @@ def _setting_value(spec: L.SettingSpec, value):
 def _expected(spec: L.SettingSpec) -> str:
     return {"number>=0": "a number >= 0", "integer>=0": "a whole number >= 0 (0 = off)",
             "integer": "a whole number", "mean|year": 'mean or a year such as 2021',
+            "last|year": 'last or a year such as 2021',
             "choice": " or ".join(spec.choices), "text": "a text"}[spec.kind]
 
 
@@ -202,13 +207,17 @@ def read_inputs(book: WorkbookIO) -> Inputs:
         raise InputProblems(problems[:MAX_PROBLEMS])
     data = read_data(data_rows, list(indicators["code"]), ind_cells,
                      book.merged_ranges(L.SHEET_DATA), problems)
+    neighbours = None
+    if L.SHEET_NEIGHBOURS in book.sheet_names() and not problems:
+        neighbours = read_neighbours(book.read_values(L.SHEET_NEIGHBOURS),
+                                     data.frame["unit"].unique(), problems)
     if problems:
         raise InputProblems(problems[:MAX_PROBLEMS])
     settings_obj, used, setting_cells, notes = settings
     return Inputs(indicators, data.frame, settings_obj, used, data.sheet_rows, data.data_cols,
                   data.header_row, setting_cells, ind_cells, data.note, data.illustrative,
                   notes + data.notes, unit_label=data.unit_label,
-                  index_name=dict(used)["Index name"])
+                  index_name=dict(used)["Index name"], neighbours=neighbours)
 
 
 def locate(error: InputError, inputs: Inputs) -> Problem:

@@ -68,11 +68,11 @@ def _run(inputs: Inputs, progress, *, inference: bool = True):
     if not inference:
         # Checking needs no permutation test or bootstrap: they cannot fail on data the
         # rest accepts, and they are the slow part.
-        settings = replace(settings, permutations=0, bootstrap=0)
+        settings = replace(settings, permutations=0, bootstrap=0, moran_permutations=0)
     try:
         return run_panel(inputs.data, inputs.indicators[["code", "indicator", "dimension",
                                                          "direction"]],
-                         settings, progress=progress)
+                         settings, progress=progress, neighbours=inputs.neighbours)
     except InputError as error:
         raise InputProblems([locate(error, inputs)]) from error
 

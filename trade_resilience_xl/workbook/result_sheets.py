@@ -22,6 +22,8 @@ from trade_resilience_xl.workbook.result_frame import (
     rows_of,
     sized_formats,
 )
+from trade_resilience_xl.workbook.result_convergence_spatial import (convergence_sheet,
+                                                                     spatial_sheet)
 from trade_resilience_xl.workbook.result_inequality import dagum_sheet, theil_sheet
 from trade_resilience_xl.workbook.result_log import log_sheet
 from trade_resilience_xl.workbook.result_types import types_sheet
@@ -149,4 +151,7 @@ def all_sheets(result: PanelResult, inputs: Inputs, version: str, timestamp: str
             L.SHEET_TYPES: types_sheet(result, labels),
             L.SHEET_THEIL: theil_sheet(result, labels),
             L.SHEET_DAGUM: dagum_sheet(result, labels),
+            # issue 14: convergence, spatial
+            L.SHEET_CONVERGENCE: convergence_sheet(result, labels),
+            L.SHEET_SPATIAL: spatial_sheet(result, labels),
             L.SHEET_LOG: log_sheet(result, inputs, labels, version, timestamp)}
