@@ -209,3 +209,21 @@ def test_spatial_degenerate_inputs_are_one_line():
                      column_labels=[2011, 2012])
     with pytest.raises(InputError, match="no unit has a neighbour"):
         global_moran([[1.0], [2.0], [3.0]], ["a", "b", "c"], [("x", "y")])
+
+
+# ---------------------------------------------------------------------------- worksheet functions
+def test_worksheet_functions_agree_with_the_peers(provinces_panel):
+    from trade_resilience_xl import udfs
+    units, pairs, x = provinces_panel
+    w = _weights(units, pairs)
+    table = udfs.MORAN_I(x.tolist(), units, None, 0)
+    np.testing.assert_allclose(table[0][1:], [esda.Moran(x[:, t], w, permutations=0).I
+                                              for t in range(x.shape[1])], rtol=1e-12)
+    local = udfs.LOCAL_MORAN(x[:, 0].tolist(), units, [list(p) for p in pairs], 9)
+    np.testing.assert_allclose([r[1] for r in local[1:]],
+                               esda.Moran_Local(x[:, 0], w, permutations=0).Is, rtol=1e-12)
+    beta = dict(udfs.BETA_CONVERGENCE(x[:, [0, -1]].tolist(), 4))
+    fit = sm.OLS((np.log(x[:, -1]) - np.log(x[:, 0])) / 4,
+                 sm.add_constant(np.log(x[:, 0]))).fit()
+    assert beta["beta"] == pytest.approx(fit.params[1], rel=1e-12)
+    assert beta["p-value"] == pytest.approx(fit.pvalues[1], rel=1e-8)

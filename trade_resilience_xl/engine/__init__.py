@@ -16,6 +16,10 @@ from .permutation import PermutationTest, between_permutation_test
 from .settings import Settings
 from .theil import TheilResult, theil
 from .topsis import TopsisResult, topsis, weighted_sum
+# issue 14: convergence, spatial
+from .convergence import BetaConvergence, SigmaConvergence, beta_convergence, sigma_convergence
+from .settings import DEFAULT_SEED, MAX_REPLICATES
+from .spatial import GlobalMoran, LocalMoran, builtin_pairs, global_moran, local_moran
 
 __all__ = [
     "Classification", "DagumResult", "EntropyWeights", "InputError", "PanelArrays", "PanelNumbers",
@@ -23,4 +27,8 @@ __all__ = [
     "between_permutation_test", "bootstrap_weights", "classify", "compute_panel", "dagum_gini",
     "direction_sign", "entropy_weights", "is_normalized", "normalize", "prepare_panel", "rank_levels",
     "read_indicators", "run_panel", "theil", "topsis", "type_names", "weighted_sum",
+    # issue 14: convergence, spatial
+    "BetaConvergence", "SigmaConvergence", "beta_convergence", "sigma_convergence",
+    "DEFAULT_SEED", "MAX_REPLICATES", "GlobalMoran", "LocalMoran", "builtin_pairs",
+    "global_moran", "local_moran",
 ]
