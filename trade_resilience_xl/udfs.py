@@ -249,7 +249,7 @@ _SEED_DOC = "Optional. Random seed (default 20240601, the Settings default), so 
 @xw.arg("regions", doc="Optional. Region of each unit (same order as scores): adds SD and CV within each region.")
 @excel_function
 def SIGMA_CONVERGENCE(scores, regions=None):
-    """σ-convergence: standard deviation (divisor n) and coefficient of variation across units, overall and by region; one column per column of scores."""
+    """Sigma-convergence: standard deviation (divisor n) and coefficient of variation across units, overall and by region; one column per column of scores."""
     x, kind = args.number_table(scores, "scores")
     groups = None if regions is None else args.region_labels(regions, x.shape[0])
     with results.engine_errors_in("scores", kind):
@@ -265,7 +265,7 @@ def SIGMA_CONVERGENCE(scores, regions=None):
 @xw.arg("years", doc="Optional. Number of years between the first and last column (default: columns - 1).")
 @excel_function
 def BETA_CONVERGENCE(scores, years=None):
-    """Absolute β-convergence: OLS of (ln x_T - ln x_0)/T on ln x_0; rows α, β, SE, t, p (two-sided), R², speed θ = -ln(1+βT)/T and half-life ln2/θ (blank with a note when β >= 0)."""
+    """Absolute beta-convergence: OLS of (ln x_T - ln x_0)/T on ln x_0; rows alpha, beta, SE, t, p (two-sided), R2, speed theta = -ln(1+beta*T)/T, half-life ln2/theta (blank with a note when beta >= 0)."""
     x, kind = args.number_table(scores, "scores")
     if x.ndim < 2 or x.shape[1] < 2:
         raise args.ArgError("scores needs at least 2 columns (first and last year)")

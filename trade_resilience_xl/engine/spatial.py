@@ -89,7 +89,8 @@ def moran_kernel(x: np.ndarray, w: np.ndarray, order: np.ndarray):
     zz = (z * z).sum(axis=0)
     observed = (n / s0) * np.einsum("it,ij,jt->t", z, w, z) / zz
     zp = z[order]                                              # (P, n, T)
-    permuted = (n / s0) * np.einsum("pit,ij,pjt->pt", zp, w, zp, optimize=True) / zz
+    # One batched matrix product for every lag (BLAS), about 3x an einsum over p, i, j, t.
+    permuted = (n / s0) * (zp * np.matmul(w, zp)).sum(axis=1) / zz
     tol = 1e-12 * np.maximum(np.abs(observed), 1e-300)
     return observed, _pseudo_p(permuted, observed, tol)
 

@@ -142,6 +142,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("seed", "Seed", "随机种子", DEFAULT_SEED, "integer", (),
                 "Random seed for permutations and bootstrap, so results can be repeated.",
                 "置换检验与自助抽样的随机种子，保证结果可重复。"),
+    SettingSpec(None, "Index name", "指数名称", "Foreign trade resilience / 外贸韧性", "text", (),
+                "The name of the composite index, used in the titles of the result sheets.",
+                "综合指数的名称，用于结果表的标题。"),
     # issue 14: convergence, spatial
     SettingSpec("moran_permutations", "Moran permutations", "莫兰检验置换次数", 999, "integer>=0",
                 (), "Permutations for the p-values of global Moran's I and the local Moran "
@@ -151,9 +154,6 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "The year of the local Moran (LISA) table: last (the last year of the data) "
                 "or a year such as 2021.",
                 "局部莫兰（LISA）分析的年份：last（最后一年）或具体年份，如2021。"),
-    SettingSpec(None, "Index name", "指数名称", "Foreign trade resilience / 外贸韧性", "text", (),
-                "The name of the composite index, used in the titles of the result sheets.",
-                "综合指数的名称，用于结果表的标题。"),
 )
 SETTING_KEYS: tuple[str, ...] = tuple(spec.key for spec in SETTINGS)
 SETTINGS_BY_KEY: dict[str, SettingSpec] = {spec.key.casefold(): spec for spec in SETTINGS}

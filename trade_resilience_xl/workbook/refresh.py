@@ -67,8 +67,9 @@ def _run(inputs: Inputs, progress, *, inference: bool = True):
         raise InputProblems([locate(error, inputs)]) from error
     if not inference:
         # Checking needs no permutation test or bootstrap: they cannot fail on data the
-        # rest accepts, and they are the slow part.
-        settings = replace(settings, permutations=0, bootstrap=0, moran_permutations=0)
+        # rest accepts, and they are the slow part. (Moran's permutations stay: they take
+        # milliseconds, and `check` must give the same notes as the refresh.)
+        settings = replace(settings, permutations=0, bootstrap=0)
     try:
         return run_panel(inputs.data, inputs.indicators[["code", "indicator", "dimension",
                                                          "direction"]],

@@ -5,8 +5,6 @@ list) shows its one-line reason where its table would be, and has no chart.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from trade_resilience_xl.engine import PanelResult
 from trade_resilience_xl.engine.spatial import QUADRANTS
 from trade_resilience_xl.workbook import charts
@@ -41,24 +39,26 @@ def _sigma_block(result: PanelResult, labels: Labels) -> Block:
     return Block(f"A{TABLE_ROW}", cells, sized_formats(cells, range(1, len(header))))
 
 
-def _beta_rows(beta) -> list[list]:
+BETA_HEADER = ("Years / 年份", "Units n / 单元数", "Constant α / 常数项",
+               "β (on ln x_0) / β系数", "SE of β / 标准误", "t", "p (two-sided) / p值",
+               "R²", "Speed θ / 收敛速度", "Half-life (years) / 半衰期", "Note / 说明")
+
+
+def _beta_block(beta, top: int) -> Block:
+    """One row: the regression and the speed; blanks only where ``note`` says why."""
     b = beta.iloc[0]
-    number = lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else v  # noqa: E731
-    return [["Years / 年份", f"{int(b.first_year)}-{int(b.last_year)}"],
-            ["Units n / 单元数", int(b.n)],
-            ["Constant α / 常数项", number(b.alpha)],
-            ["β (slope on ln x_0) / β系数", number(b.beta)],
-            ["Standard error of β / β标准误", number(b.se_beta)],
-            ["t", number(b.t)],
-            ["p-value (two-sided) / p值（双侧）", number(b.p_value)],
-            ["R²", number(b.r_squared)],
-            ["Speed θ per year / 收敛速度θ", number(b.theta)],
-            ["Half-life (years) / 半衰期（年）", number(b.half_life)],
-            ["Note / 说明", b.note or "β < 0: convergence / β<0：存在收敛"]]
+    note = b.note or "β < 0: convergence / β<0：收敛"
+    row = [f"{int(b.first_year)}-{int(b.last_year)}", int(b.n), b.alpha, b.beta, b.se_beta, b.t,
+           b.p_value, b.r_squared, b.theta, b.half_life, note]
+    block = block_with_title(top, "Absolute β-convergence / 绝对β收敛", list(BETA_HEADER),
+                             [row])
+    block.number_formats = {2: "0.0000", 3: "0.0000", 4: "0.0000", 5: "0.000", 6: "0.000",
+                            7: "0.000", 8: "0.0000", 9: "0.0"}
+    return block
 
 
 def convergence_sheet(result: PanelResult, labels: Labels) -> SheetContent:
-    content = SheetContent(widths={"A": 34, **{L.cell_name(1, c)[:-1]: 16
+    content = SheetContent(widths={"A": 12, **{L.cell_name(1, c)[:-1]: 15
                                                for c in range(2, 4 + 2 * len(labels.regions))}})
     head(content.blocks, labels.analysis_title("Convergence", "收敛分析"),
          "σ: standard deviation (divisor n) and coefficient of variation across units by year. "
@@ -78,10 +78,7 @@ def convergence_sheet(result: PanelResult, labels: Labels) -> SheetContent:
     else:
         top = _reason(content, top, "σ-convergence / σ收敛", result.warnings,
                       "σ-convergence not computed")
-    beta = block_with_title(top, "Absolute β-convergence / 绝对β收敛",
-                            ["Statistic / 统计量", "Value / 取值"], _beta_rows(result.beta))
-    beta.number_formats = {1: "0.0000"}
-    content.blocks.append(beta)
+    content.blocks.append(_beta_block(result.beta, top))
     return content
 
 
