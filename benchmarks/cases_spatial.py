@@ -9,6 +9,7 @@ import numpy as np
 
 from timing import Case, Contender, Target
 from trade_resilience_xl.engine import builtin_pairs, global_moran
+from trade_resilience_xl.engine.spatial import neighbour_lists
 from trade_resilience_xl.paper import PROVINCE_NAMES
 
 
@@ -18,10 +19,7 @@ def moran_case():
     units = list(PROVINCE_NAMES)
     pairs = builtin_pairs(units)
     x = np.random.default_rng(3).gamma(2, 1, (31, 12)) + np.linspace(0, 3, 31)[:, None]
-    neighbours = {u: [] for u in units}
-    for a, b in pairs:
-        neighbours[a].append(b)
-        neighbours[b].append(a)
+    neighbours = neighbour_lists(units, pairs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         w = libpysal.weights.W(neighbours, id_order=units)

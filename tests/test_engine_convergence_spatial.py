@@ -19,7 +19,7 @@ from scipy import stats
 from trade_resilience_xl.engine import InputError
 from trade_resilience_xl.engine.convergence import beta_convergence, sigma_convergence
 from trade_resilience_xl.engine.spatial import (QUADRANTS, builtin_pairs, china_contiguity,
-                                                global_moran, local_moran)
+                                                global_moran, local_moran, neighbour_lists)
 from trade_resilience_xl.engine.special import betainc, t_two_sided_p
 from trade_resilience_xl.paper import PROVINCES, PROVINCE_NAMES
 
@@ -129,11 +129,7 @@ def test_shipped_contiguity_is_sane():
 
 # ---------------------------------------------------------------------------- Moran vs esda
 def _weights(units, pairs):
-    neighbours = {u: [] for u in units}
-    for a, b in pairs:
-        if a in neighbours and b in neighbours:
-            neighbours[a].append(b)
-            neighbours[b].append(a)
+    neighbours = neighbour_lists(units, pairs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")      # libpysal warns about islands
         return libpysal.weights.W(neighbours, id_order=list(units))

@@ -15,6 +15,7 @@ import pytest
 
 from refresh_helpers import build_demo, find_row, values
 from trade_resilience_xl.engine import Settings, run_panel
+from trade_resilience_xl.engine.spatial import neighbour_lists
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.openpyxl_io import refresh_file
 
@@ -43,10 +44,7 @@ def _scores(path):
 
 
 def _weights(units, pairs):
-    neighbours = {u: [] for u in units}
-    for a, b in pairs:
-        neighbours[a].append(b)
-        neighbours[b].append(a)
+    neighbours = neighbour_lists(units, pairs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return libpysal.weights.W(neighbours, id_order=list(units))

@@ -51,6 +51,16 @@ def builtin_pairs(units) -> list[tuple[str, str]] | None:
     return None
 
 
+def neighbour_lists(units, pairs) -> dict[str, list[str]]:
+    """{unit: [neighbours]} among ``units`` (PySAL's ``W`` takes this dict as it is)."""
+    lists: dict[str, list[str]] = {u: [] for u in units}
+    for a, b in pairs:
+        if a in lists and b in lists and b not in lists[a]:
+            lists[a].append(b)
+            lists[b].append(a)
+    return lists
+
+
 def row_standardised(units, pairs) -> tuple[np.ndarray, list[str]]:
     """Row-standardised symmetric contiguity matrix over ``units`` and the islands.
 
