@@ -44,3 +44,28 @@ def moran_case():
                                  warmup=False)],
                 target=Target("< 100 ms", seconds=0.1, min_ratio=1), check=check,
                 budget_s=3.0, profile=ours)
+
+
+def convergence_spatial_case():
+    """What issue 14's two analyses add to the refresh's compute on the paper-size panel."""
+    from trade_resilience_xl.engine import Settings, run_panel
+    from trade_resilience_xl.engine.panel_convergence_spatial import convergence_spatial
+    from trade_resilience_xl.example_data import load_example_panel, paper_indicators
+    columns = {"unit": "Province", "region": "Region", "year": "Year", "population": "Population"}
+    result = run_panel(load_example_panel(), paper_indicators(), columns=columns)
+    settings = Settings(moran_permutations=999).checked()
+
+    def ours():
+        return convergence_spatial(result.numbers.composite, result.panel, settings)
+
+    def check():
+        again = ours()
+        np.testing.assert_allclose(again.moran["moran_i"], result.moran["moran_i"], rtol=1e-12)
+        return "the same tables as run_panel's"
+
+    return Case("conv-spatial", "σ/β-convergence + Moran by year + LISA, 999 permutations",
+                "31 × 12 (example panel)",
+                ours=Contender("ours: convergence_spatial", ours), peers=[],
+                target=Target("< 10 ms (issue 14: all five analyses < 20 ms)", seconds=0.01,
+                              min_ratio=None),
+                check=check, budget_s=2.0, profile=ours)

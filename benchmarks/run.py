@@ -37,7 +37,7 @@ def builders(full: bool):
             + [cases_front.udf_call_case, cases_front.udf_parse_case, cases_front.udf_import_case,
                cases_front.udf_import_no_mpl_case, cases_front.cli_case]
             # issue 14: convergence, spatial
-            + [cases_spatial.moran_case])
+            + [cases_spatial.moran_case, cases_spatial.convergence_spatial_case])
 
 
 def build_all(full: bool):

@@ -47,7 +47,8 @@ BETA_HEADER = ("Years / 年份", "Units n / 单元数", "Constant α / 常数项
 def _beta_block(beta, top: int) -> Block:
     """One row: the regression and the speed; blanks only where ``note`` says why."""
     b = beta.iloc[0]
-    note = b.note or "β < 0: convergence / β<0：收敛"
+    note = b.note or (f"β < 0: convergence if significant (p = {b.p_value:.3f}) / "
+                      "β<0：显著时存在收敛")
     row = [f"{int(b.first_year)}-{int(b.last_year)}", int(b.n), b.alpha, b.beta, b.se_beta, b.t,
            b.p_value, b.r_squared, b.theta, b.half_life, note]
     block = block_with_title(top, "Absolute β-convergence / 绝对β收敛", list(BETA_HEADER),
