@@ -223,3 +223,37 @@ def test_worksheet_functions_agree_with_the_peers(provinces_panel):
                  sm.add_constant(np.log(x[:, 0]))).fit()
     assert beta["beta"] == pytest.approx(fit.params[1], rel=1e-12)
     assert beta["p-value"] == pytest.approx(fit.pvalues[1], rel=1e-8)
+
+
+# ---------------------------------------------------------------------------- properties
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0.01, 100), min_size=31, max_size=31),
+       st.floats(0.001, 1000), st.floats(-50, 50))
+def test_moran_is_affine_invariant_and_the_scatter_slope(values, scale, offset):
+    """I(a x + b) = I(x) for a > 0; the Moran scatter's slope Σ z (Wz) / Σ z² is I
+    (row-standardised, no island: S0 = n); with esda's scaling Σ_i I_i = (n - 1) I."""
+    x = np.asarray(values)
+    if np.ptp(x) < 1e-6 * np.abs(x).max():
+        return
+    units = list(PROVINCE_NAMES)
+    pairs = builtin_pairs(units)
+    base = global_moran(x, units, pairs, 0).moran_i[0]
+    moved = global_moran(scale * x + offset, units, pairs, 0).moran_i[0]
+    assert moved == pytest.approx(base, rel=1e-7, abs=1e-9)
+    local = local_moran(x, units, pairs, 0)
+    z = x - x.mean()
+    assert (z * local.lag).sum() / (z * z).sum() == pytest.approx(base, rel=1e-9, abs=1e-12)
+    assert local.local_i.sum() == pytest.approx((len(x) - 1) * base, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.05, 5), st.floats(0.05, 5)), min_size=4, max_size=40),
+       st.floats(0.01, 100), st.integers(1, 30))
+def test_beta_does_not_depend_on_the_unit_of_the_index(levels, scale, span):
+    first, last = (np.array(v) for v in zip(*levels))
+    if np.ptp(np.log(first)) < 1e-6:
+        return
+    a = beta_convergence(first, last, span)
+    b = beta_convergence(scale * first, scale * last, span)
+    assert b.beta == pytest.approx(a.beta, rel=1e-7, abs=1e-10)
+    assert b.p_value == pytest.approx(a.p_value, rel=1e-6, abs=1e-12)
