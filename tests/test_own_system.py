@@ -223,7 +223,9 @@ def test_each_chart_plots_the_header_it_is_meant_to(book, tmp_path):
     first = O.REGION_ORDER[0]
     assert first_series_labels(book) == {
         "Weights": ["Weight w (%) / 权重(%)"], "Scores": ["All units / 全部"],
-        "Types": [first], "Theil": ["Within / 区域内", first], "Dagum": ["Within G_w / 区域内"]}
+        "Types": [first], "Theil": ["Within / 区域内", first], "Dagum": ["Within G_w / 区域内"],
+        # issue 14: convergence, spatial (US states: no built-in neighbours, so no Spatial chart)
+        "Convergence": ["CV: All units / 全部"]}
 
 
 def test_paper_region_names_of_other_units_are_shown_as_typed(tmp_path):
