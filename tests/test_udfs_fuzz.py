@@ -79,7 +79,7 @@ CATALOGUE = [re.compile(p) for p in (
     r"neighbours lists no pairs",
     rf'{WHERE} (?:is blank|".*" is not in units|pairs ".*" with itself)',
     r"σ-convergence needs at least 2 units",
-    r"the mean index of .* in .* is .*; the coefficient of variation needs a mean above 0"
+    r"the mean index of .* is .*; the coefficient of variation needs a mean above 0"
     r"(?: \(scores[^)]*\))?",
     r"unit \d+ has index .* in the (?:first|last) year; β-convergence takes its logarithm, so "
     r"every level must be above 0 \(use the weighted-sum score, or add a shift to the index\)"
@@ -88,7 +88,8 @@ CATALOGUE = [re.compile(p) for p in (
     r"every unit has the same level in the first year; the slope on the initial level is "
     r"undefined",
     r"spatial autocorrelation needs at least 3 units; got \d+",
-    r"the index is the same for every unit in \d+; Moran's I is undefined(?: \(scores[^)]*\))?",
+    r"the index is the same for every unit(?: in \d+)?; Moran's I is undefined"
+    r"(?: \(scores[^)]*\))?",
     r"the index of .* is missing or not a number(?: \(scores[^)]*\))?",
     r"no unit has a neighbour among the units given; Moran's I is undefined",
 )]

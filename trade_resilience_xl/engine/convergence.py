@@ -132,14 +132,14 @@ def sigma_convergence(x, groups=None, *, column_labels=None) -> SigmaConvergence
         labels = tuple(dict.fromkeys(groups))
         codes = np.array([labels.index(g) for g in groups])
     mean, sd, _ = sigma_kernel(x, codes, len(labels))
-    years = _labels(column_labels, x.shape[1], "column")
     nonpositive = np.argwhere(mean <= 0)
     if nonpositive.size:
         t, g = (int(v) for v in nonpositive[0])
         who = "all units" if g == 0 else f"group {labels[g - 1]}"
-        raise InputError(f"the mean index of {who} in {years[t]} is {mean[t, g]:g}; the "
-                         "coefficient of variation needs a mean above 0", column=t,
-                         year=years[t] if column_labels is not None else None)
+        year = None if column_labels is None else list(column_labels)[t]
+        when = "" if year is None else f" in {year}"
+        raise InputError(f"the mean index of {who}{when} is {mean[t, g]:g}; the coefficient "
+                         "of variation needs a mean above 0", column=t, year=year)
     return SigmaConvergence(labels, mean, sd, sd / mean)
 
 

@@ -177,12 +177,14 @@ def _checked(x, units, pairs, column_labels):
         r, c = (int(v) for v in bad[0])
         raise InputError(f"the index of {units[r]} is missing or not a number", row=r,
                          column=c, unit=units[r])
-    years = list(column_labels) if column_labels is not None else list(range(1, x.shape[1] + 1))
     flat = np.ptp(x, axis=0) == 0
     if flat.any():
         t = int(np.argmax(flat))
-        raise InputError(f"the index is the same for every unit in {years[t]}; Moran's I is "
-                         "undefined", column=t, year=years[t] if column_labels is not None else None)
+        # Without labels the front names the column itself (e.g. "scores column 2").
+        year = None if column_labels is None else list(column_labels)[t]
+        when = "" if year is None else f" in {year}"
+        raise InputError(f"the index is the same for every unit{when}; Moran's I is undefined",
+                         column=t, year=year)
     w, islands = row_standardised(units, pairs)
     if len(islands) == n:
         raise InputError("no unit has a neighbour among the units given; Moran's I is undefined")
