@@ -104,7 +104,9 @@ def test_remote_refresh_adds_the_charts(built):
     charts = [a for a in book.json()["actions"] if a["func"] == "addChart"]
     kinds = sorted(a["args"][1] for a in charts)
     assert kinds == sorted(["ColumnClustered", "LineMarkers", "XYScatter", "ColumnStacked",
-                            "LineMarkers", "ColumnStacked"])
+                            "LineMarkers", "ColumnStacked",
+                            # issue 14: convergence (CV line), spatial (Moran line, scatter)
+                            "LineMarkers", "LineMarkers", "XYScatter"])
     x_values = [a for a in book.json()["actions"] if a["func"] == "setChartXAxisValues"]
     assert len(x_values) == len(charts)
 
