@@ -89,8 +89,13 @@ def _spatial(composite, panel, settings, neighbours):
                          "index": x, "z": (x - x.mean()) / x.std(), "lag_z": loc.lag / x.std(),
                          "local_i": loc.local_i, "quadrant": loc.quadrant,
                          "p_value": loc.p_value if loc.p_value is not None else np.nan})
-    notes = [f"{u} has no neighbour: weight row of zeros (as PySAL), local I 0, no quadrant "
-             "or p-value" for u in g.islands]
+    notes = []
+    if g.islands:
+        who = (f"{g.islands[0]} has" if len(g.islands) == 1 else
+               f"{len(g.islands)} units have")
+        listed = "" if len(g.islands) == 1 else f" ({', '.join(g.islands)})"
+        notes.append(f"{who} no neighbour{listed}: weight rows of zeros (as PySAL), local I 0, "
+                     "no quadrant or p-value")
     if not reps:
         notes.append("Moran permutations is 0: no p-values for Moran's I and LISA")
     return moran, lisa, source, notes
