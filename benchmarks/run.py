@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cases_engine  # noqa: E402
 import cases_front  # noqa: E402
+import cases_refresh  # noqa: E402
 import cases_spatial  # noqa: E402  (issue 14: convergence, spatial)
 import machine  # noqa: E402
 from timing import Case, CaseResult, fmt_time, run_case  # noqa: E402
@@ -35,7 +36,9 @@ def builders(full: bool):
     return (cases_engine.entropy_cases() + [cases_engine.theil_case, cases_engine.permutation_case]
             + cases_engine.dagum_cases(full) + cases_engine.pipeline_cases()
             + [cases_front.udf_call_case, cases_front.udf_parse_case, cases_front.udf_import_case,
-               cases_front.udf_import_no_mpl_case, cases_front.cli_case]
+               cases_front.udf_import_no_mpl_case, cases_front.cli_case,
+               cases_refresh.demo_own_work_case, cases_refresh.formatted_case,
+               cases_refresh.big_refresh_case]
             # issue 14: convergence, spatial
             + [cases_spatial.moran_case, cases_spatial.convergence_spatial_case])
 

@@ -44,3 +44,22 @@ def first_series_labels(path: Path) -> dict[str, list]:
             out.setdefault(ws.title, []).append(book[sheet.strip("'")][cell.replace("$", "")]
                                                 .value)
     return out
+
+
+def openpyxl_resave(source: Path, target: Path, edit=None) -> Path:
+    """Load ``source`` with openpyxl (VBA kept), apply ``edit(book)``, save to ``target``.
+
+    openpyxl keeps the VBA parts in a ZipFile over a BytesIO that it never closes; left to
+    the garbage collector, its ``__del__`` fails on the already closed buffer at a random
+    later moment (inside CPython 3.11's ``compile`` that surfaces as a SystemError in an
+    unrelated test), so it is closed here.
+    """
+    book = openpyxl.load_workbook(source, keep_vba=True)
+    try:
+        if edit is not None:
+            edit(book)
+        book.save(target)
+    finally:
+        if getattr(book, "vba_archive", None) is not None:
+            book.vba_archive.close()
+    return target

@@ -639,7 +639,7 @@ def county_panel(units: int, years: int = 30):
 ])
 def test_large_panels_are_refreshed_not_refused(units, tmp_path, capsys):
     """Rule: no row limit. County panels (~3,000 units x 30 years) exist; a refresh of one
-    is slow (openpyxl parses and rewrites the whole Data sheet) but works."""
+    is slower than a small one but works (building the workbook takes most of the time)."""
     path = build_workbook(tmp_path / "county.xlsx", data=county_panel(units),
                           macro_enabled=False)
     assert cli.main(["refresh", str(path)]) == 0

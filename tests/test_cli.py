@@ -398,3 +398,35 @@ def test_xlwings_cli_module_form_works():
     result = subprocess.run([sys.executable, "-m", "xlwings.cli", "addin", "--help"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "install" in result.stdout
+
+
+def test_csv_folder_is_checked_before_the_workbook_is_written(tmp_path, capsys):
+    book = example_workbook(tmp_path / "panel.xlsx")
+    before = book.read_bytes()
+    taken = tmp_path / "results"
+    taken.write_text("a file, not a folder")
+    assert cli.main(["refresh", str(book), "--csv", str(taken)]) == cli.EXIT_PROBLEM
+    assert "--csv" in capsys.readouterr().err
+    assert book.read_bytes() == before                   # nothing was written
+
+
+def test_csv_text_that_looks_like_a_formula_stays_text(tmp_path):
+    """Names starting with = + - @ get a leading apostrophe (the OWASP CSV-injection
+    rule); numbers and a lone +/- (the direction column) are left alone."""
+    from trade_resilience_xl import Settings, paper_indicators, run_panel
+    from trade_resilience_xl.tidy_csv import write_tidy_csv
+
+    panel = load_example_panel()
+    first, second = panel["Province"].unique()[:2]
+    names = {first: '=HYPERLINK("http://x","y")', second: "@SUM(A1)"}
+    panel["Province"] = panel["Province"].replace(names)
+    result = run_panel(panel, paper_indicators(), Settings(), columns={
+        "unit": "Province", "region": "Region", "year": "Year", "population": "Population"})
+    write_tidy_csv(result, tmp_path)
+    scores = pd.read_csv(tmp_path / "scores.csv", keep_default_na=False)
+    assert set(scores["unit"]) >= {"'" + name for name in names.values()}
+    assert not scores["unit"].str.startswith(("=", "+", "-", "@")).any()
+    weights = pd.read_csv(tmp_path / "weights.csv")
+    assert set(weights["direction"]) == {"+", "-"}
+    composite = scores[scores["index"] == "composite"]
+    assert list(composite["score"]) == list(result.scores.query("index == 'composite'")["score"])

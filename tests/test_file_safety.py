@@ -229,3 +229,60 @@ def test_killed_save_leaves_the_original_intact(tmp_path):
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != "book.xlsx"]
     # A killed process cannot clean its temp file; it must at least not be the workbook.
     assert all(name.startswith(".") or name.endswith(".tmp") for name in leftovers), leftovers
+
+
+def _archive_with_declared_members(path: Path, members: int, declared: int,
+                                   payload: bytes) -> Path:
+    """A valid small workbook plus ``members`` parts, each stored as ``payload`` (already
+    deflated) and declaring ``declared`` bytes: what a many-parts zip bomb looks like to
+    the checks, without spending the time to deflate gigabytes here."""
+    import zlib
+
+    from trade_resilience_xl.workbook.zip_writer import ZipWriter
+
+    source = small_workbook(path.with_name("base.xlsx"))
+    with zipfile.ZipFile(source) as base, open(source, "rb") as raw, open(path, "wb") as out:
+        writer = ZipWriter(out)
+        for info in base.infolist():
+            writer.copy(base, raw, info)
+        for number in range(members):
+            writer._header(f"xl/media/pad{number}.bin", zipfile.ZIP_DEFLATED,
+                           zlib.crc32(b"\0" * declared), len(payload), declared)
+            out.write(payload)
+        writer.close()
+    return path
+
+
+def test_many_small_zero_parts_are_refused_by_ratio(tmp_path):
+    """480 parts of 4 MiB of zeros (2 GB unpacked, 2 MB on disk) were let through when
+    parts under 4 MiB were exempt from the ratio limit."""
+    import zlib
+
+    zeros = zlib.compressobj(9, zlib.DEFLATED, -15)
+    payload = zeros.compress(b"\0" * 4 * 1024 ** 2) + zeros.flush()
+    path = _archive_with_declared_members(tmp_path / "bomb.xlsx", 480, 4 * 1024 ** 2, payload)
+    with pytest.raises(UnsafeFileError, match=r"pad0\.bin expands \d+x.*zip bomb"):
+        file_safety.check_readable(path)
+
+
+def test_total_budget_covers_the_whole_package(tmp_path):
+    """Parts that each look plausible (100x) but together would unpack to over 1 GiB."""
+    payload = os.urandom(3 * 1024 ** 2)
+    path = _archive_with_declared_members(tmp_path / "big.xlsx", 4, 300 * 1024 ** 2, payload)
+    with pytest.raises(UnsafeFileError, match="would expand to more than 1 GB"):
+        file_safety.check_readable(path)
+
+
+def test_real_workbooks_pass_the_limits(tmp_path):
+    """The demo and a sheet of styled empty cells down to row 1,048,576 (the most
+    compressible real part there is) are within the limits."""
+    from refresh_helpers import build_demo
+
+    assert file_safety.check_readable(build_demo(tmp_path / "demo.xlsm"))
+    rows = "".join(f'<row r="{r}"><c r="A{r}" s="1"/></row>' for r in range(1, 1_048_577))
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
+             '"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             f"{rows}</sheetData></worksheet>").encode()
+    path = replace_part(small_workbook(tmp_path / "formatted.xlsx"),
+                        "xl/worksheets/sheet1.xml", sheet)
+    assert file_safety.check_readable(path) == path

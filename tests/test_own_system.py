@@ -19,6 +19,7 @@ from trade_resilience_xl.cli import main
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.csv_panel import read_csv_panel
+from trade_resilience_xl.workbook.openpyxl_io import check_file
 from trade_resilience_xl.workbook.result_frame import TABLE_ROW
 
 INDEX_NAME = "State capacity / 州能力"
@@ -244,7 +245,8 @@ def test_paper_region_names_of_other_units_are_shown_as_typed(tmp_path):
 
 def test_one_dimension_gives_ranks_and_one_line_instead_of_types(tmp_path):
     panel, indicators = O.write_csvs(tmp_path)
-    _rewrite(indicators, lambda rows: [r.__setitem__(1, "Everything") for r in rows[1:]])
+    _rewrite(indicators, lambda rows: [(r.__setitem__(1, "Everything"), r.__setitem__(4, "全部"))
+                                       for r in rows[1:]])   # dimension, dimension_zh
     book = tmp_path / "book.xlsx"
     assert main(["new", str(book), "--data", str(panel), "--indicators", str(indicators)]) == 0
     types = values(book, "Types")
@@ -252,3 +254,39 @@ def test_one_dimension_gives_ranks_and_one_line_instead_of_types(tmp_path):
     assert len(said) == 1 and "has 1" in said[0]
     assert "Type / 类型" not in types[HEADER] and "Types by" not in types[0][0]
     assert any(r and r[0] == "Year / 年份" for r in values(book, "Theil"))   # rest refreshed
+
+
+def test_chinese_type_names_reach_the_tidy_csv_as_on_the_sheet(tmp_path):
+    """types.csv carries the Chinese type names built from the user's short labels."""
+    panel, indicators = O.write_csvs(tmp_path)
+    book = tmp_path / "book.xlsx"
+    assert main(["new", str(book), "--data", str(panel), "--indicators", str(indicators)]) == 0
+    assert main(["refresh", str(book), "--csv", str(tmp_path / "csv")]) == 0
+    csv_zh = set(pd.read_csv(tmp_path / "csv" / "types.csv")["type_zh"].dropna())
+    types = values(book, "Types")
+    column = types[HEADER].index("类型")
+    sheet_zh = {r[column] for r in types[HEADER + 1:] if r[column]}
+    assert csv_zh and csv_zh == sheet_zh
+
+
+def test_one_dimension_with_two_chinese_labels_is_refused_naming_both_cells(tmp_path, capsys):
+    panel, indicators = O.write_csvs(tmp_path)
+    first = O.INDICATORS[0][1]
+    _rewrite(indicators, lambda rows: rows[1].__setitem__(4, "别名"))     # its dimension_zh
+    book = tmp_path / "book.xlsx"
+    assert main(["new", str(book), "--data", str(panel), "--indicators", str(indicators)]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "indicators.csv, row 3, column 'dimension_zh'" in err[0], err
+    assert f"dimension {first} has two Chinese labels, 别名 and 经济" in err[0]
+    assert not book.exists()
+
+
+def test_a_sheet_with_two_chinese_labels_for_one_dimension_names_both_cells(tmp_path):
+    book = _new(tmp_path)
+    wb = openpyxl.load_workbook(book)
+    wb["Indicators"]["B9"] = "Economic base / 别名"
+    wb.save(book)
+    problems = check_file(book)
+    assert [str(p) for p in problems] == [
+        "Indicators!B9: dimension Economic base is 别名 in Chinese here but 经济 in B8; give it "
+        "one Chinese label"]

@@ -9,11 +9,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from refresh_helpers import first_series_labels, INPUT_SHEETS, build_demo, cells, find_row, values
+from refresh_helpers import (INPUT_SHEETS, build_demo, cells, find_row, first_series_labels,
+                             openpyxl_resave, values)
 from trade_resilience_xl import paper
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.example_data import load_example_panel
-from trade_resilience_xl.workbook import builder, ooxml, ribbon
+from trade_resilience_xl.workbook import ooxml, ribbon
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.openpyxl_io import (OpenpyxlBook, check_file, clear_file,
                                                       refresh_file)
@@ -146,11 +147,11 @@ def test_inputs_untouched_vba_identical_ribbon_kept(template, refreshed):
     assert [r["Target"] for r in rels if r["Type"] == ribbon.CUSTOM_UI_RELATIONSHIP] == [
         ribbon.CUSTOM_UI_PART]
     assert (ooxml.content_type_of(after["[Content_Types].xml"], "xl/workbook.xml")
-            == builder.MACRO_MAIN_CONTENT_TYPE)
-    # openpyxl drops dynamic-array metadata; the adapter puts it back.
-    assert after[builder.METADATA_PART] == before[builder.METADATA_PART]
-    formulas = after[builder.sheet_part_name(after, L.SHEET_FORMULAS)]
-    built = before[builder.sheet_part_name(before, L.SHEET_FORMULAS)]
+            == ooxml.MACRO_MAIN_CONTENT_TYPE)
+    # The Formulas sheet and xl/metadata.xml are copied as they are: dynamic arrays kept.
+    assert after[ooxml.METADATA_PART] == before[ooxml.METADATA_PART]
+    formulas = after[ooxml.sheet_part_name(after, L.SHEET_FORMULAS)]
+    built = before[ooxml.sheet_part_name(before, L.SHEET_FORMULAS)]
     assert formulas.count(b'cm="1"') == built.count(b'cm="1"') == 7   # every example
 
 
@@ -244,10 +245,7 @@ def _all_constant(book):
 ])
 def test_bad_data_names_sheet_and_cell_and_leaves_file_unchanged(template, tmp_path, spoil,
                                                                  sheet, cell, words):
-    path = tmp_path / "bad.xlsm"
-    book = openpyxl.load_workbook(template, keep_vba=True)
-    spoil(book)
-    book.save(path)
+    path = openpyxl_resave(template, tmp_path / "bad.xlsm", spoil)
     before = path.read_bytes()
     report = refresh_file(path)
     assert not report.ok
@@ -264,10 +262,10 @@ def test_check_is_empty_on_good_data(template):
 
 
 def test_missing_indicator_column_points_at_indicators(template, tmp_path):
-    path = tmp_path / "bad.xlsm"
-    book = openpyxl.load_workbook(template, keep_vba=True)
-    book["Data"]["I3"] = "X5b"
-    book.save(path)
+    def rename_header(book):
+        book["Data"]["I3"] = "X5b"
+
+    path = openpyxl_resave(template, tmp_path / "bad.xlsm", rename_header)
     problem = check_file(path)[0]
     assert (problem.sheet, problem.cell) == ("Indicators", "A12")
     assert "X5" in problem.message and "Data" in problem.message
@@ -276,13 +274,13 @@ def test_missing_indicator_column_points_at_indicators(template, tmp_path):
 def test_headers_found_wherever_they_stand(template, tmp_path, engine_result):
     """Columns moved and headers retyped without Chinese: same results. The unit column is
     the one left of Region, whatever its header says."""
-    path = tmp_path / "moved.xlsm"
-    book = openpyxl.load_workbook(template, keep_vba=True)
-    ws = book["Data"]
-    ws.move_range(f"C3:C{ws.max_row}", cols=ws.max_column)   # Year to the far right
-    ws.cell(row=3, column=ws.max_column).value = "YEAR"
-    ws["A3"], ws["B3"] = "State", " region "
-    book.save(path)
+    def move_year(book):
+        ws = book["Data"]
+        ws.move_range(f"C3:C{ws.max_row}", cols=ws.max_column)   # Year to the far right
+        ws.cell(row=3, column=ws.max_column).value = "YEAR"
+        ws["A3"], ws["B3"] = "State", " region "
+
+    path = openpyxl_resave(template, tmp_path / "moved.xlsm", move_year)
     assert refresh_file(path).ok
     inputs = read_inputs(OpenpyxlBook(path))
     assert inputs.unit_label == "State"

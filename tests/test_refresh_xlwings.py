@@ -145,6 +145,24 @@ def test_check_data_and_clear_results(built):
     assert all(a["values"] == [[L.RESULT_SHEET_NOTE]] for a in writes)
 
 
+def test_check_data_shows_the_notes_the_command_line_check_gives(built):
+    """Ribbon "Check data" and `trade-resilience check` report the same notes."""
+    from trade_resilience_xl.workbook.openpyxl_io import opened_file
+    from trade_resilience_xl.workbook.refresh import inspect
+
+    wb = openpyxl.load_workbook(built)
+    wb["Data"]["F10"] = "n/a"               # read as missing, then interpolated
+    wb.save(built.with_name("gap.xlsx"))
+    gap = built.with_name("gap.xlsx")
+    with opened_file(gap) as file_book:
+        notes = inspect(file_book).warnings
+    assert any("Data!F10" in note for note in notes)
+    book = xw.Book(json=payload(gap))
+    assert xlwings_io.check_data(book) == []
+    alert = next(a for a in book.json()["actions"] if a["func"] == "alert")
+    assert alert["args"][0].splitlines()[1:] == [f"- note: {note}" for note in notes]
+
+
 def test_an_unexpected_error_is_one_line_in_a_message_box(built, monkeypatch):
     def broken(io, progress=None):
         raise ZeroDivisionError("float division by zero\n  deep in a bug")

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from defusedxml import ElementTree as SafeET
 
+from refresh_helpers import openpyxl_resave
 from trade_resilience_xl.workbook import ooxml, ribbon, vba
 
 import oletools.olevba as olevba  # test requirements: missing must fail, not skip
@@ -94,9 +95,9 @@ def test_every_on_action_is_a_ribbon_callback_sub(built):
 
 def test_ribbon_survives_openpyxl_load_and_save(built, tmp_path):
     resaved = tmp_path / "resaved.xlsm"
-    openpyxl.load_workbook(built, keep_vba=True).save(resaved)
+    openpyxl_resave(built, resaved)
     again = tmp_path / "again.xlsm"
-    openpyxl.load_workbook(resaved, keep_vba=True).save(again)
+    openpyxl_resave(resaved, again)
     for path in (resaved, again):
         parts = ooxml.read_parts(path)
         assert parts[ribbon.CUSTOM_UI_PART] == ribbon.ribbon_xml().encode("utf-8")

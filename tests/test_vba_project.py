@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from defusedxml import ElementTree as SafeET
 
+from refresh_helpers import openpyxl_resave
 from trade_resilience_xl.workbook import ooxml, vba
 from trade_resilience_xl.workbook.ribbon import BUTTONS, CALLBACK_MODULE
 
@@ -301,7 +302,7 @@ def test_build_is_deterministic_and_idempotent(tmp_path, demo_udf_module):
 
 def test_vba_project_survives_openpyxl_roundtrip(built, tmp_path):
     resaved = tmp_path / "resaved.xlsm"
-    openpyxl.load_workbook(built, keep_vba=True).save(resaved)
+    openpyxl_resave(built, resaved)
     before, after = ooxml.read_parts(built), ooxml.read_parts(resaved)
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
     assert ooxml.content_type_of(after["[Content_Types].xml"], "xl/workbook.xml") == vba.MACRO_ENABLED_MAIN

@@ -1,11 +1,29 @@
-"""Replace a file only once its new content is complete (the user's only copy is at stake)."""
+"""Replace a file only once its new content is complete (the user's only copy is at stake).
 
+* The new content goes to a temp file in the same folder, is fsynced, then moved over the
+  file with ``os.replace`` (atomic on one file system): a crash, a full disk or an error
+  leaves the old file as it was, never half a file.
+* A symbolic link is followed: the file it points to is replaced (the temp file is made
+  beside *that* file), and the link stays a link.
+* A hard link is not kept: ``os.replace`` puts a new file under this name, so the file's
+  other names (hard links) keep the old content. Keeping them would mean overwriting the
+  file in place, which is not atomic.
+* SIGTERM or SIGHUP while the temp file exists (the process is being stopped, or its
+  terminal closed) removes the temp file before the process ends with the signal's usual
+  status; without this the default action would end the process on the spot and leave
+  the temp file behind. (SIGKILL cannot be caught: nothing can clean up after it.)
+"""
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
+
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                      if hasattr(signal, name))
 
 
 def _mode_for(target: Path) -> int:
@@ -17,22 +35,56 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
+def _stop(signum, _frame):
+    # SystemExit unwinds through the ``except BaseException`` below (removing the temp
+    # file) and ends the process with 128 + signal, the shell's status for "killed by".
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def _stop_signals_unwind():
+    """While inside: SIGTERM/SIGHUP raise SystemExit instead of ending the process at once.
+
+    Only signals left at their default action are taken over, and only in the main thread
+    (Python delivers signals there; elsewhere handlers cannot be set).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for number in _STOP_SIGNALS:
+        if signal.getsignal(number) == signal.SIG_DFL:
+            previous[number] = signal.signal(number, _stop)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def real_path(path: str | os.PathLike) -> Path:
+    """``path`` with symbolic links resolved: the file that a write must replace."""
+    return Path(os.path.realpath(path))
+
+
 @contextmanager
 def replacing(path: str | os.PathLike, mode: str = "wb", **open_kwargs):
     """Open a temp file beside ``path`` for writing; on success fsync it and move it over
     ``path`` with ``os.replace``; on any failure remove it and leave ``path`` untouched."""
-    target = Path(path)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, mode, **open_kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes owner-only files; a replaced file keeps its permissions, a new one
-        # gets the usual ones (umask), as if written in place.
-        os.chmod(temp_name, _mode_for(target))
-        os.replace(temp_name, target)
-    except BaseException:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
-        raise
+    target = real_path(path)
+    with _stop_signals_unwind():
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                         dir=target.parent)
+        try:
+            with os.fdopen(fd, mode, **open_kwargs) as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            # mkstemp makes owner-only files; a replaced file keeps its permissions, a new
+            # one gets the usual ones (umask), as if written in place.
+            os.chmod(temp_name, _mode_for(target))
+            os.replace(temp_name, target)
+        except BaseException:
+            if os.path.exists(temp_name):
+                os.unlink(temp_name)
+            raise

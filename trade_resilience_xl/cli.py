@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
+import os
 import sys
 import threading
 from pathlib import Path
@@ -217,6 +218,8 @@ def cmd_refresh(args) -> int:
 
     source = Path(args.workbook)
     target = Path(args.out) if args.out else source
+    if args.csv:
+        _check_csv_folder(Path(args.csv))     # before the workbook is written
     report = _run_refresh(source, target)
     print(f"Refreshed {source}" + (f" -> {target}" if target != source else "")
           + " / 已刷新")
@@ -227,6 +230,22 @@ def cmd_refresh(args) -> int:
         print(f"Wrote {len(written)} CSV files to {Path(args.csv)}: "
               + ", ".join(path.name for path in written))
     return EXIT_OK
+
+
+def _check_csv_folder(folder: Path) -> None:
+    """Refuse a ``--csv`` folder that cannot be written, before anything is written."""
+    from trade_resilience_xl.tidy_csv import TABLES, OPTIONAL_TABLES
+
+    if folder.exists() and not folder.is_dir():
+        raise CommandError(f"--csv {folder}: exists and is not a folder")
+    existing = folder
+    while not existing.exists():          # the folder is created: its parent must allow it
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise CommandError(f"--csv {folder}: folder {existing} is not writable")
+    for name in TABLES | OPTIONAL_TABLES:
+        if (folder / name).is_dir():
+            raise CommandError(f"--csv {folder}: {folder / name} is a folder, not a file")
 
 
 def cmd_check(args) -> int:

@@ -14,6 +14,13 @@ The files are for R, Stata, pandas and other tools, so they follow the usual con
   with full round-trip precision (so they equal the workbook cells exactly), missing
   values as empty fields, no index column.
 
+* text that a spreadsheet would run as a formula is neutralised the standard way (OWASP,
+  "CSV injection"): a text field starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+  carriage return gets a leading apostrophe, so Excel and LibreOffice show it as text
+  instead of evaluating it (``=HYPERLINK(...)`` or ``@SUM(...)`` in a province or
+  indicator name). A lone ``+`` or ``-`` (the direction column) cannot be a formula and
+  is left as it is. Numbers are numbers and are never touched.
+
 ``weights, scores, types, filled`` are written in the engine's row order; ``theil`` and
 ``dagum`` are long ``year, component, group, value`` tables where ``group`` is empty for
 the whole-panel components and holds the region for per-region ones.
@@ -65,7 +72,23 @@ def _columns_for(name: str, frame: pd.DataFrame, wanted: tuple[str, ...]) -> lis
     return columns
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_inert_text(value):
+    """``value`` unchanged unless it is text a spreadsheet would evaluate as a formula;
+    then the same text behind an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and value not in ("+", "-"):
+        return "'" + value
+    return value
+
+
 def _write_one(frame: pd.DataFrame, target: Path, encoding: str) -> None:
+    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text_columns:
+        frame = frame.copy()
+        for column in text_columns:
+            frame[column] = frame[column].map(as_inert_text)
     with replacing(target, "w", encoding=encoding, newline="") as handle:
         frame.to_csv(handle, index=False, lineterminator="\n")
 

@@ -129,7 +129,7 @@ def as_groups(groups, n: int, what: str = "groups", row_labels=None):
     if len(values) != n:
         raise InputError(f"{what} has {len(values)} entries for {n} units")
     # Plain dict look-ups: pandas.factorize costs more than the whole Theil on 31 units.
-    index = {}
+    index: dict[object, int] = {}
     codes = np.empty(n, dtype=np.intp)
     for i, value in enumerate(values):
         code = index.get(value)

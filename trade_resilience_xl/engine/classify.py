@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -81,11 +81,12 @@ class Classification:
     type names (``type_names``; ``type_zh`` None when no Chinese name is known);
     ``cutoffs`` gives each dimension's score lines between the bands."""
 
-    rank: np.ndarray
-    level: np.ndarray
-    type_en: list | None
-    type_zh: list | None
-    cutoffs: list = None   # per dimension: (high|medium, medium|low) score lines
+    rank: np.ndarray                  # (n, D) int, 1 = best
+    level: np.ndarray                 # (n, D) "high" | "medium" | "low"
+    type_en: list[str] | None         # n type names (two dimensions only)
+    type_zh: list[str] | None         # n Chinese type names, None when none is known
+    # per dimension: the (high|medium, medium|low) score lines between the bands
+    cutoffs: list[tuple[float, float]] = field(default_factory=list)
 
 
 def classify(scores, *, unit_labels=None, dimensions=None, short_zh=None) -> Classification:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .groups import group_sums, grouped_values, no_inequality_warnings, out
+from .groups import PerColumn, group_sums, grouped_values, no_inequality_warnings, out
 
 
 def pair_gap_sums(x, f, codes, n_groups):
@@ -32,29 +32,39 @@ def pair_gap_sums(x, f, codes, n_groups):
 
 @dataclass(frozen=True)
 class DagumResult:
-    """Dagum's Gini decomposition G = within + net_between + transvariation.
+    """Dagum's Gini decomposition G = within + net_between + transvariation (exactly).
 
-    Per-group fields: ``group_gini`` (each group's own Gini G_jj), ``group_mean``, ``pop_share``
-    and ``value_share``; ``pair_gini`` (G_jh, with G_jj on the diagonal) and ``pair_d`` (the
-    relative economic affluence D_jh, 0 on the diagonal) are G x G. For a panel every field
-    gains a leading axis over its k columns.
+    Shapes: for one column of values the totals are floats, per-group fields have length G and
+    pair fields are G x G; for an n x k panel every field gains a leading axis over the k
+    columns (k, k x G, k x G x G).
+
+    Attributes
+    ----------
+    total, within, net_between, transvariation : G and its three parts.
+    within_share, net_between_share, transvariation_share : each part divided by G.
+    groups : the G group labels, ordered by group mean (Dagum's convention).
+    group_gini : each group's own Gini G_jj.
+    group_mean, pop_share, value_share : each group's mean and its population and value shares.
+    pair_gini : G_jh between groups j and h (G_jj on the diagonal).
+    pair_d : the relative economic affluence D_jh (0 on the diagonal).
+    warnings : plain-language notes.
     """
 
-    total: object
-    within: object
-    net_between: object
-    transvariation: object
-    within_share: object
-    net_between_share: object
-    transvariation_share: object
-    groups: list
-    group_gini: object
-    group_mean: object
-    pop_share: object
-    value_share: object
-    pair_gini: object
-    pair_d: object
-    warnings: list = field(default_factory=list)
+    total: PerColumn
+    within: PerColumn
+    net_between: PerColumn
+    transvariation: PerColumn
+    within_share: PerColumn
+    net_between_share: PerColumn
+    transvariation_share: PerColumn
+    groups: list[str]
+    group_gini: np.ndarray
+    group_mean: np.ndarray
+    pop_share: np.ndarray
+    value_share: np.ndarray
+    pair_gini: np.ndarray
+    pair_d: np.ndarray
+    warnings: list[str] = field(default_factory=list)
 
 
 def dagum_gini(x, groups, population=None, *, unit_labels=None, column_labels=None) -> DagumResult:

@@ -86,12 +86,12 @@ class EntropyWeights:
     ``warnings`` says which they are.
     """
 
-    entropy: np.ndarray
-    divergence: np.ndarray
-    weights: np.ndarray
-    constant: np.ndarray
-    names: list
-    warnings: list = field(default_factory=list)
+    entropy: np.ndarray          # (m,) e_j
+    divergence: np.ndarray       # (m,) d_j = 1 - e_j
+    weights: np.ndarray          # (m,) w_j = d_j / sum(d), summing to 1
+    constant: np.ndarray         # (m,) bool: no variation (weight 0)
+    names: list[str]             # m indicator names
+    warnings: list[str] = field(default_factory=list)
 
 
 def normalize(x, directions=None, shift=1.0):
@@ -141,12 +141,12 @@ def entropy_weights(x, directions=None, shift=1.0, *, names=None) -> EntropyWeig
 class WeightIntervals:
     """Bootstrap percentile intervals of entropy weights (units resampled with replacement)."""
 
-    weights: np.ndarray
-    lower: np.ndarray
-    upper: np.ndarray
-    level: float
+    weights: np.ndarray          # (m,) the weights of the data themselves
+    lower: np.ndarray            # (m,) lower percentile bound
+    upper: np.ndarray            # (m,) upper percentile bound
+    level: float                 # e.g. 0.95
     reps: int
-    names: list
+    names: list[str]
 
 
 def bootstrap_weights(x, directions=None, shift=1.0, *, clusters=None, reps=999, level=0.95,

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 
 from .arrays import as_groups, as_matrix, as_unit_weights
 from .errors import InputError
+
+# A statistic of one column of values is a float; of an n x k panel, an array over the k
+# columns (and per-group statistics gain a group axis). Result objects type fields with it.
+PerColumn: TypeAlias = float | np.ndarray
 
 
 @dataclass(frozen=True)

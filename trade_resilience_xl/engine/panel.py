@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .classify import classify
+from .classify import Classification, classify
 from .panel_convergence_spatial import convergence_spatial
 from .dagum import DagumResult, dagum_of_groups
 from .entropy import bootstrap_weights, entropy_kernel, no_range, normalize_kernel
@@ -36,12 +36,12 @@ class PanelNumbers:
     divergence: np.ndarray
     weights: np.ndarray
     composite: np.ndarray        # (units, years)
-    subindices: dict             # dimension -> (units, years)
+    subindices: dict[str, np.ndarray]   # dimension -> (units, years)
     basis: np.ndarray            # (units, dimensions): what the classification ranks
-    classification: object
-    theil: TheilResult
-    dagum: DagumResult
-    warnings: list
+    classification: Classification      # ranks and levels (units, dimensions), type names
+    theil: TheilResult           # per year (k = years), groups = regions
+    dagum: DagumResult           # per year, groups = regions
+    warnings: list[str]
 
 
 def _which(years, t):
@@ -97,7 +97,8 @@ def compute_panel(panel: PanelArrays, settings: Settings) -> PanelNumbers:
                              f"({panel.years[0]}-{panel.years[-1]})", field="classification_basis")
         basis = stacked[:, panel.years.index(basis_rule)]
     classification = classify(basis, unit_labels=panel.units,
-                              dimensions=tuple(panel.dimension_order))
+                              dimensions=tuple(panel.dimension_order),
+                              short_zh=tuple(panel.dimension_zh.get(d) for d in panel.dimension_order))
     alpha = check_alpha(s.theil_measure)      # settings.checked() has vetted it
     # Validated once for both decompositions (Theil L's x > 0 is the stricter rule).
     grouped = grouped_values(composite, panel.regions, panel.population, positive=alpha <= 0.0,
@@ -133,7 +134,7 @@ class PanelResult:
     theil: pd.DataFrame
     dagum: pd.DataFrame
     filled: pd.DataFrame
-    warnings: list
+    warnings: list[str]
     permutation: pd.DataFrame | None
     bootstrap: pd.DataFrame | None
     panel: PanelArrays = field(repr=False)
@@ -247,7 +248,9 @@ def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, 
 
     ``data`` has one row per unit-year with columns unit, region, year, population (optional)
     and one column per indicator code (rename with ``columns={"unit": "Province", ...}``);
-    ``indicators`` has columns code, dimension, direction (+ / -) and optionally indicator.
+    ``indicators`` has columns code, dimension, direction (+ / -) and optionally indicator
+    (the name) and dimension_zh (a short Chinese label of the dimension, for Chinese type
+    names such as 经济高控烟低型).
     ``progress(message)`` is called before long steps. ``neighbours``: (unit, neighbour)
     pairs for Moran's I; None uses the shipped contiguity when the units are China's provinces.
     """

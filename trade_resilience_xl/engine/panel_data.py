@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,8 @@ class PanelArrays:
     population: np.ndarray | None
     filled: list             # (unit, year, field, value) for every interpolated cell
     warnings: list
+    # dimension -> its short Chinese label (for Chinese type names), where one was given
+    dimension_zh: dict = field(default_factory=dict)
 
 
 def read_indicators(indicators) -> tuple[list, list, list, np.ndarray]:
@@ -63,6 +65,25 @@ def read_indicators(indicators) -> tuple[list, list, list, np.ndarray]:
         dims.append(dim)
         signs.append(sign)
     return codes, names, dims, np.array(signs, dtype=float)
+
+
+def short_chinese_labels(indicators, dimensions) -> dict:
+    """Dimension -> short Chinese label from an optional ``dimension_zh`` column of the
+    indicator table (e.g. "经济" for "Economic base"); every indicator of one dimension that
+    gives a label must give the same one."""
+    table = pd.DataFrame(indicators)
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    if "dimension_zh" not in table.columns:
+        return {}
+    labels: dict = {}
+    for i, (dim, label) in enumerate(zip(dimensions, table["dimension_zh"], strict=True)):
+        if label is None or pd.isna(label) or not str(label).strip():
+            continue
+        label = str(label).strip()
+        if labels.setdefault(dim, label) != label:
+            raise InputError(f"dimension {dim} has two Chinese labels, {labels[dim]} and {label}",
+                             row=i, field="dimension")
+    return labels
 
 
 def _numeric(frame: pd.DataFrame, cols, unit_col, year_col):
@@ -195,4 +216,5 @@ def prepare_panel(data: pd.DataFrame, indicators, *, missing="interpolate", colu
     region_of = pd.Series(regions.to_numpy(), index=units.to_numpy())
     region_of = region_of[~region_of.index.duplicated()]
     return PanelArrays(unit_order, region_of.reindex(unit_order).tolist(), year_order, codes, names,
-                       dims, list(dict.fromkeys(dims)), signs, cube, population, filled, warnings)
+                       dims, list(dict.fromkeys(dims)), signs, cube, population, filled, warnings,
+                       short_chinese_labels(indicators, dims))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import InputError
-from .groups import check_alpha, grouped_values
+from .groups import PerColumn, check_alpha, grouped_values
 from .theil import between_from_sums, measure_name
 
 # Membership matrices built per block: bounds memory at about 20 MB.
@@ -37,9 +37,9 @@ class PermutationTest:
     """
 
     measure: str
-    observed: object
-    p_value: object
-    permuted: np.ndarray
+    observed: PerColumn          # between-group index, per column (year)
+    p_value: PerColumn           # per column, in (0, 1]
+    permuted: np.ndarray         # permutations x k: the between index of each relabelling
     permutations: int
 
 

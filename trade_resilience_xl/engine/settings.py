@@ -78,7 +78,7 @@ class Settings:
             basis = "mean"
         else:
             try:
-                basis = int(basis)
+                basis = int(basis)  # type: ignore[call-overload]  # any user value; errors below
             except (TypeError, ValueError):
                 raise InputError(f"setting classification_basis is {basis!r}; expected mean or a year",
                                  field="classification_basis") from None

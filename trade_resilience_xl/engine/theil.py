@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import InputError
-from .groups import check_alpha, group_sums, grouped_values, no_inequality_warnings, out
+from .groups import (PerColumn, check_alpha, group_sums, grouped_values, no_inequality_warnings,
+                     out)
 
 
 def _xlogx(r):
@@ -40,26 +41,38 @@ def between_from_sums(v, fx, mean, alpha):
 
 @dataclass(frozen=True)
 class TheilResult:
-    """A GE(alpha) index and its decomposition by group.
+    """A GE(alpha) index and its decomposition by group (total = within + between exactly).
 
-    For one column of values the fields are numbers (and length-G arrays for the per-group
-    fields); for an n x k panel they are arrays over the k columns (k x G for per-group fields).
-    ``group_contribution`` is each group's within term divided by the total; ``value_share`` and
-    ``pop_share`` are the groups' shares of the weighted total value and of the population.
+    Shapes: for one column of values (n units) the totals are floats and per-group fields
+    have length G; for an n x k panel (one column per year) the totals are arrays of length k
+    and per-group fields k x G.
+
+    Attributes
+    ----------
+    measure : "T", "L" or "GE(alpha)".
+    total, within, between : the index and its two parts.
+    within_share, between_share : within / total and between / total (NaN-free: 0 when the
+        total is 0).
+    groups : the G group labels, in order of first appearance.
+    group_index : each group's own index.
+    group_contribution : each group's within term divided by the total.
+    value_share, pop_share : each group's share of the weighted total value and of the
+        population.
+    warnings : plain-language notes (e.g. no inequality in a column).
     """
 
     measure: str
-    total: object
-    within: object
-    between: object
-    within_share: object
-    between_share: object
-    groups: list
-    group_index: object
-    group_contribution: object
-    value_share: object
-    pop_share: object
-    warnings: list = field(default_factory=list)
+    total: PerColumn
+    within: PerColumn
+    between: PerColumn
+    within_share: PerColumn
+    between_share: PerColumn
+    groups: list[str]
+    group_index: np.ndarray
+    group_contribution: np.ndarray
+    value_share: np.ndarray
+    pop_share: np.ndarray
+    warnings: list[str] = field(default_factory=list)
 
 
 def theil(x, groups=None, population=None, measure="T", *, paper_formula=False,

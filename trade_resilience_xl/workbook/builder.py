@@ -20,10 +20,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import re
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
+import openpyxl
 from openpyxl import Workbook
 from openpyxl.packaging.core import DocumentProperties
 from openpyxl.xml.functions import tostring
@@ -34,33 +39,6 @@ from trade_resilience_xl.workbook import layout as L
 
 FIXED_TIMESTAMP = _dt.datetime(2024, 1, 1, 0, 0, 0)
 CREATOR = "trade_resilience_xl"
-
-METADATA_PART = "xl/metadata.xml"
-METADATA_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"
-METADATA_REL_TYPE = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-                     "sheetMetadata")
-WORKBOOK_PART = "xl/workbook.xml"
-WORKBOOK_RELS_PART = "xl/_rels/workbook.xml.rels"
-MACRO_MAIN_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-# One cell-metadata record (cm="1") pointing at the XLDAPR dynamic-array property, in the
-# form Excel and XlsxWriter write it.
-DYNAMIC_ARRAY_METADATA = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    f'<metadata xmlns="{_MAIN_NS}" '
-    'xmlns:xda="http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray">'
-    '<metadataTypes count="1"><metadataType name="XLDAPR" minSupportedVersion="120000" '
-    'copy="1" pasteAll="1" pasteValues="1" merge="1" splitFirst="1" rowColShift="1" '
-    'clearFormats="1" clearComments="1" assign="1" coerce="1" cellMeta="1"/></metadataTypes>'
-    '<futureMetadata name="XLDAPR" count="1"><bk><extLst>'
-    '<ext uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}">'
-    '<xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/></ext></extLst></bk>'
-    '</futureMetadata><cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata>'
-    '</metadata>'
-).encode("utf-8")
-
 
 def build_workbook(path: str | Path, *, data: pd.DataFrame | None = None,
                    macro_enabled: bool = True, data_note: str | None = None,
@@ -79,6 +57,10 @@ def build_workbook(path: str | Path, *, data: pd.DataFrame | None = None,
     Formulas examples as text only (for a workbook without macros, where they cannot run).
     """
     target = Path(path)
+    if openpyxl.LXML:
+        return _build_in_subprocess_without_lxml(target, dict(
+            data=data, macro_enabled=macro_enabled, data_note=data_note, indicators=indicators,
+            index_name=index_name, live_formulas=live_formulas))
     if data is not None and data_note is None:
         data_note = ILLUSTRATIVE_NOTE
     workbook, examples = _fill_workbook(data, data_note, indicators, index_name, live_formulas)
@@ -87,15 +69,39 @@ def build_workbook(path: str | Path, *, data: pd.DataFrame | None = None,
     parts = ooxml.read_parts(io.BytesIO(buffer.getvalue()))
     parts["docProps/core.xml"] = _fixed_core_properties()
     if examples:
-        parts = _add_dynamic_array_metadata(parts, L.SHEET_FORMULAS,
-                                            [example.anchor for example in examples])
+        parts = ooxml.mark_dynamic_arrays(parts, L.SHEET_FORMULAS,
+                                          [example.anchor for example in examples])
     if target.suffix.lower() == ".xlsm":
         # Excel refuses an .xlsm whose main part is typed as .xlsx (and vice versa).
-        parts["[Content_Types].xml"] = ooxml.set_content_type_override(
-            parts["[Content_Types].xml"], WORKBOOK_PART, MACRO_MAIN_CONTENT_TYPE)
+        parts[ooxml.CONTENT_TYPES_PART] = ooxml.set_content_type_override(
+            parts[ooxml.CONTENT_TYPES_PART], ooxml.WORKBOOK_PART, ooxml.MACRO_MAIN_CONTENT_TYPE)
     ooxml.write_parts(target, parts)
     if macro_enabled:
         _install_vba(target)
+    return target
+
+
+def _build_in_subprocess_without_lxml(target: Path, options: dict) -> Path:
+    """The same build in a Python where openpyxl does not use lxml.
+
+    openpyxl serialises through lxml when it is installed and through the standard
+    library otherwise, and the two differ in bytes (namespace declarations, ``" />"``),
+    so the template would depend on whether lxml happens to be installed. openpyxl picks
+    its XML library once, at import (environment variable ``OPENPYXL_LXML``), so the
+    build runs in a child process with ``OPENPYXL_LXML=False``; the keyword arguments
+    (data frames included, exactly) travel as a pickle this process wrote itself.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        arguments = Path(folder) / "arguments.pickle"
+        arguments.write_bytes(pickle.dumps(options))
+        code = ("import pickle, sys\n"
+                "from pathlib import Path\n"
+                "from trade_resilience_xl.workbook.builder import build_workbook\n"
+                "build_workbook(sys.argv[1], **pickle.loads(Path(sys.argv[2]).read_bytes()))\n")
+        env = dict(os.environ, OPENPYXL_LXML="False",
+                   PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        subprocess.run([sys.executable, "-c", code, str(target), str(arguments)],
+                       env=env, check=True)
     return target
 
 
@@ -132,47 +138,6 @@ def _fixed_core_properties() -> bytes:
                                created=FIXED_TIMESTAMP, modified=FIXED_TIMESTAMP)
     return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             + tostring(props.to_tree()))
-
-
-def sheet_part_name(parts: dict[str, bytes], sheet_name: str) -> str:
-    """The part name (``xl/worksheets/sheetN.xml``) of the sheet called ``sheet_name``."""
-    from defusedxml import ElementTree as SafeET
-
-    root = SafeET.fromstring(parts[WORKBOOK_PART])
-    rel_id = None
-    for sheet in root.iter(f"{{{_MAIN_NS}}}sheet"):
-        if sheet.get("name") == sheet_name:
-            rel_id = sheet.get(f"{{{_REL_NS}}}id")
-    if rel_id is None:
-        raise KeyError(f"workbook has no sheet {sheet_name!r}")
-    for rel in ooxml.relationships(parts[WORKBOOK_RELS_PART]):
-        if rel["Id"] == rel_id:
-            target = rel["Target"]
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    raise KeyError(f"no relationship {rel_id} for sheet {sheet_name!r}")
-
-
-def _add_dynamic_array_metadata(parts: dict[str, bytes], sheet_name: str,
-                                anchors: list[str]) -> dict[str, bytes]:
-    """Mark the array formulas at ``anchors`` as dynamic arrays (cm="1" + metadata part)."""
-    parts = dict(parts)
-    part = sheet_part_name(parts, sheet_name)
-    xml = parts[part].decode("utf-8")
-    for anchor in anchors:
-        # openpyxl writes <c r="A14" ...><f t="array" ref="A14">...; add cm to that start tag.
-        pattern = re.compile(rf'<c r="{anchor}"((?:\s[^>]*?)?)(/?)>')
-        xml, count = pattern.subn(
-            lambda m: f'<c r="{anchor}"{m.group(1)} cm="1"{m.group(2)}>'
-            if 'cm="' not in m.group(1) else m.group(0), xml, count=1)
-        if count != 1 or f'<f t="array" ref="{anchor}">' not in xml:
-            raise RuntimeError(f"array formula cell {anchor} not found in {part}")
-    parts[part] = xml.encode("utf-8")
-    parts[METADATA_PART] = DYNAMIC_ARRAY_METADATA
-    parts["[Content_Types].xml"] = ooxml.set_content_type_override(
-        parts["[Content_Types].xml"], METADATA_PART, METADATA_CONTENT_TYPE)
-    parts[WORKBOOK_RELS_PART], _ = ooxml.add_relationship(
-        parts[WORKBOOK_RELS_PART], METADATA_REL_TYPE, "metadata.xml")
-    return parts
 
 
 def _install_vba(target: Path) -> None:

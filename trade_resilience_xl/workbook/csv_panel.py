@@ -27,7 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from trade_resilience_xl import paper
-from trade_resilience_xl.engine import direction_sign
+from trade_resilience_xl.engine import InputError, direction_sign
+from trade_resilience_xl.engine.panel_data import short_chinese_labels
 from trade_resilience_xl.workbook.builder import build_workbook
 from trade_resilience_xl.workbook.cell_values import as_number, missing_marker
 
@@ -141,7 +142,13 @@ def read_indicators(path: str | Path) -> pd.DataFrame:
         records.append(record)
     if not records:
         raise CsvError(f"{path}: no indicators listed")
-    return pd.DataFrame(records)
+    table = pd.DataFrame(records)
+    try:   # the engine's rule: one short Chinese label per dimension
+        short_chinese_labels(table, list(table["dimension"]))
+    except InputError as error:
+        raise CsvError(f"{_where(path, rows[error.row][0], 'dimension_zh')}: "
+                       f"{error.message}") from None
+    return table
 
 
 # ---------------------------------------------------------------------------- panel

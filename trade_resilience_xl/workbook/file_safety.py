@@ -5,23 +5,26 @@ A workbook handed to ``trade-resilience`` (or opened by the ribbon) is untrusted
 * It must be an OOXML package (a zip with ``[Content_Types].xml`` and ``xl/workbook.xml``),
   so a CSV or an old ``.xls`` renamed to ``.xlsx`` fails with one clear line instead of a
   zipfile or XML traceback.
-* Zip bombs: the archive's size, member count, total declared uncompressed size and each
-  member's compression ratio are bounded before anything is decompressed. Checking the
-  *declared* sizes is enough: Python's zipfile (which openpyxl reads through) never returns
-  more bytes than a member declares, so a member that lies about its size is truncated
-  (and fails its CRC), not inflated without limit.
+* Zip bombs: the archive's size, member count, total declared uncompressed size (one
+  budget for the whole package) and every member's compression ratio (members of every
+  size: many small highly compressed members add up as well as one big one) are bounded
+  before anything is decompressed. Checking the *declared* sizes is enough: Python's
+  zipfile never returns more bytes than a member declares, so a member that lies about
+  its size is truncated (and fails its CRC), not inflated without limit. Parts are then
+  streamed (read as they are parsed, copied zip to zip), never all held in memory.
 * XML entity bombs ("billion laughs") and external entities: OOXML parts never carry a
   DTD, so any part whose prolog declares one is refused here, quickly, before openpyxl
-  parses it; and openpyxl itself must parse through defusedxml (``openpyxl.DEFUSEDXML``),
-  which is checked, not assumed (``OPENPYXL_DEFUSEDXML=False`` in the environment turns
-  it off).
+  parses it; our reader's expat parser refuses a DTD too, and openpyxl (used by the
+  builder and the tests) must parse through defusedxml (``openpyxl.DEFUSEDXML``), which is
+  checked, not assumed (``OPENPYXL_DEFUSEDXML=False`` in the environment turns it off).
 * Writing: Excel keeps an owner file ``~$NAME`` beside a workbook it has open (LibreOffice
   ``.~lock.NAME#``); replacing the file underneath would lose the user's unsaved edits or
   be overwritten by them, so we refuse. A read-only file or folder is refused with a clear
-  message rather than a PermissionError.
+  message rather than a PermissionError. A symbolic link is judged by the file it points
+  to, which is the one replaced (``atomic``).
 
-Atomic replacement of the target is ``openpyxl_io``'s job (temp file in the same folder,
-then ``os.replace``); nothing here writes.
+Atomic replacement of the target is ``atomic.replacing``'s job (temp file in the same
+folder, then ``os.replace``); nothing here writes.
 """
 from __future__ import annotations
 
@@ -32,22 +35,34 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from trade_resilience_xl.workbook import ooxml
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+REQUIRED_PARTS = (ooxml.CONTENT_TYPES_PART, ooxml.WORKBOOK_PART)
 
 
 @dataclass(frozen=True)
 class ArchiveLimits:
-    """Bounds on a workbook archive. Real province x year workbooks are far below them
-    (the template is ~60 KB, a 3,000-unit x 20-year refreshed one a few MB)."""
+    """Bounds on a workbook archive, with real workbooks for scale: the template is
+    ~60 KB (380 KB unpacked); a 100,000-row Data sheet (13 indicators) is ~80 MB of XML
+    (~12 MB deflated) and the refreshed workbook ~90 MB unpacked; a Data sheet formatted
+    cell by cell down to row 1,048,576 adds ~50 MB of XML."""
 
     max_file_bytes: int = 200 * 1024 ** 2            # the .xlsx/.xlsm on disk
-    max_total_uncompressed: int = 2 * 1024 ** 3      # sum of declared member sizes
+    # Sum of declared member sizes: 1 GiB is ten times the 100,000-row workbook, and what
+    # a refresh may have to stream through; beyond it a workbook is far outside what the
+    # engine (a province x year panel) is for, and a bomb is the likelier explanation.
+    max_total_uncompressed: int = 1024 ** 3
     max_members: int = 10_000
-    # Deflated spreadsheet XML is typically 5-30x smaller, extreme but real sheets reach
-    # ~100x; bombs are 1000x and more. Tiny members are exempt: a ratio means little there.
-    max_ratio: float = 250.0
-    ratio_applies_above: int = 4 * 1024 ** 2
+    # Deflated spreadsheet XML is typically 5-15x smaller; the most repetitive real parts
+    # (rows of styled empty cells down to row 1,048,576) reach ~40x, and an all-zero
+    # image or a blank bitmap can reach ~100x. Deflate's ceiling is ~1030x, which is what
+    # bombs use. 200x applies to members of every size: a small member that expands
+    # 1000x still adds to the total, and 480 members of 4 MiB of zeros are 2 GB.
+    max_ratio: float = 200.0
+    # Members this small are let through whatever their ratio: a few KB is harmless, and
+    # tiny parts compress unevenly (a 1 KB run of spaces is 100x). 480 of them are 480 KB.
+    ratio_applies_above: int = 1024
     # How much of each XML part's start is read to look for a DTD in the prolog.
     prolog_bytes: int = 64 * 1024
 
@@ -192,28 +207,31 @@ def check_readable(path: str | os.PathLike, limits: ArchiveLimits = DEFAULT_LIMI
 
 def check_writable(path: str | os.PathLike) -> Path:
     """Refuse to write ``path`` if it is open in Excel, read-only, or its folder is."""
-    target = Path(path)
-    name = str(target)
-    locks = lock_files(target)
+    from trade_resilience_xl.atomic import real_path
+
+    given = Path(path)
+    target = real_path(given)          # a link: the file it points to is replaced
+    name = str(given)
+    locks = lock_files(given) or lock_files(target)
     if locks:
         app = "Excel" if locks[0].name.startswith("~$") else "LibreOffice"
-        raise UnsafeFileError(target, f"{name} is open in {app} (lock file {locks[0].name}); "
+        raise UnsafeFileError(given, f"{name} is open in {app} (lock file {locks[0].name}); "
                                       "close it first")
     if target.exists():
         if target.is_dir():
-            raise UnsafeFileError(target, f"{name} is a folder, not a workbook file")
+            raise UnsafeFileError(given, f"{name} is a folder, not a workbook file")
         # Mode bits, not os.access: os.access says "writable" to root (and admin tools)
         # even when the user marked the file read-only, which we want to respect.
         if not target.stat().st_mode & stat.S_IWUSR:
-            raise UnsafeFileError(target, f"{name} is read-only; clear the read-only flag "
+            raise UnsafeFileError(given, f"{name} is read-only; clear the read-only flag "
                                           "or save with --out to another file")
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = target.parent
     if not folder.is_dir():
-        raise UnsafeFileError(target, f"folder {folder} does not exist")
+        raise UnsafeFileError(given, f"folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise UnsafeFileError(target, f"folder {folder} is not writable; choose another "
+        raise UnsafeFileError(given, f"folder {folder} is not writable; choose another "
                                       "place with --out")
-    return target
+    return given
 
 
 def check_for_update(source: str | os.PathLike, target: str | os.PathLike | None = None,

@@ -22,17 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from trade_resilience_xl import paper
-from trade_resilience_xl.engine.classify import type_names
+from trade_resilience_xl.workbook.sheet_headers import split_bilingual
 
 SEPARATOR = " / "
 SIGNIFICANT_DIGITS = 4
 MAX_DECIMALS = 10
-
-
-def split_bilingual(text: str) -> tuple[str, str | None]:
-    """``"Economic base / 经济"`` -> ``("Economic base", "经济")``; no Chinese part -> None."""
-    english, _, chinese = str(text).partition(SEPARATOR.strip())
-    return english.strip(), (chinese.strip() or None)
 
 
 def bilingual(english: str, chinese: str | None) -> str:
@@ -144,13 +138,6 @@ class Labels:
 
     def dimension_english(self, dimension: str) -> str:
         return split_bilingual(self.dimension(dimension))[0]
-
-    def type_names(self, dimensions, levels) -> tuple[str, str | None]:
-        """Type names of one unit from its two levels: the paper's for the paper's
-        dimensions, else built from the dimension names and their short Chinese labels."""
-        parts = [split_bilingual(self.dimension(d)) for d in dimensions]
-        return type_names(levels[0], levels[1], tuple(dimensions),
-                          tuple(zh for _, zh in parts))
 
     def types_title(self, dimensions) -> str:
         cf_en, cf_zh = self.cf(4)

@@ -1,13 +1,20 @@
-"""Small helpers over an OOXML package (a zip of XML and binary parts).
+"""What the project knows about OOXML packages, in one place: part names, namespaces,
+content types, relationship types, the dynamic-array cell marking, and reading/writing
+the zip itself. The builder, the VBA writer and the refresh writer all use these.
 
-The template is rebuilt by tests and compared part by part with the committed file, so
-writing is deterministic: fixed timestamps, fixed compression, stable part order, and
-``[Content_Types].xml`` first (Office and openpyxl both expect it there).
+Writing is deterministic: fixed timestamps, fixed compression, stable part order, and
+``[Content_Types].xml`` first (Office and openpyxl both expect it there). The template is
+rebuilt by tests and compared part by part with the committed file, and a refresh's
+output depends only on its input.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import posixpath
+import re
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree as ET
@@ -15,18 +22,74 @@ from xml.etree import ElementTree as ET
 from defusedxml import ElementTree as SafeET
 
 from trade_resilience_xl.atomic import replacing
+from trade_resilience_xl.workbook.zip_writer import ZipWriter
 
+# ------------------------------------------------------------------ part names
 CONTENT_TYPES_PART = "[Content_Types].xml"
 ROOT_RELS_PART = "_rels/.rels"
+WORKBOOK_PART = "xl/workbook.xml"
+WORKBOOK_RELS_PART = "xl/_rels/workbook.xml.rels"
+STYLES_PART = "xl/styles.xml"
+METADATA_PART = "xl/metadata.xml"
+VBA_PROJECT_PART = "xl/vbaProject.bin"
+CUSTOM_UI_PART = "customUI/customUI.xml"
+# Names for new parts, numbered like Excel numbers them ({} is 1, 2, ...).
+WORKSHEET_PART_PATTERN = "xl/worksheets/sheet{}.xml"
+DRAWING_PART_PATTERN = "xl/drawings/drawing{}.xml"
+CHART_PART_PATTERN = "xl/charts/chart{}.xml"
 
+# ------------------------------------------------------------------ namespaces
 CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+DOC_RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+SHEET_DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+DYNAMIC_ARRAY_NS = "http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray"
+CUSTOM_UI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 
-# 1980-01-01 00:00:00 is the earliest date a zip entry can carry; any fixed value works,
-# this one is the conventional "no real timestamp" choice.
-_FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# ------------------------------------------------------------------ content types
+_OFFICE_DOC = "application/vnd.openxmlformats-officedocument"
+WORKSHEET_CONTENT_TYPE = f"{_OFFICE_DOC}.spreadsheetml.worksheet+xml"
+DRAWING_CONTENT_TYPE = f"{_OFFICE_DOC}.drawing+xml"
+CHART_CONTENT_TYPE = f"{_OFFICE_DOC}.drawingml.chart+xml"
+METADATA_CONTENT_TYPE = f"{_OFFICE_DOC}.spreadsheetml.sheetMetadata+xml"
+MACRO_MAIN_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+VBA_PROJECT_CONTENT_TYPE = "application/vnd.ms-office.vbaProject"
+# Excel types customUI parts with the package's generic XML Default; no Override needed.
+CUSTOM_UI_CONTENT_TYPE = "application/xml"
+
+# ------------------------------------------------------------------ relationship types
+WORKSHEET_REL = f"{DOC_RELS_NS}/worksheet"
+DRAWING_REL = f"{DOC_RELS_NS}/drawing"
+CHART_REL = f"{DOC_RELS_NS}/chart"
+CALC_CHAIN_REL = f"{DOC_RELS_NS}/calcChain"
+METADATA_REL = f"{DOC_RELS_NS}/sheetMetadata"
+VBA_PROJECT_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+CUSTOM_UI_REL = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+
+# ------------------------------------------------------------------ dynamic arrays
+# One cell-metadata record (cm="1") pointing at the XLDAPR dynamic-array property, in the
+# form Excel and XlsxWriter write it. A formula cell carrying cm="1" is a dynamic array
+# (spills); without it Excel 365 shows a legacy array formula (=@..., one value).
+DYNAMIC_ARRAY_METADATA = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<metadata xmlns="{MAIN_NS}" xmlns:xda="{DYNAMIC_ARRAY_NS}">'
+    '<metadataTypes count="1"><metadataType name="XLDAPR" minSupportedVersion="120000" '
+    'copy="1" pasteAll="1" pasteValues="1" merge="1" splitFirst="1" rowColShift="1" '
+    'clearFormats="1" clearComments="1" assign="1" coerce="1" cellMeta="1"/></metadataTypes>'
+    '<futureMetadata name="XLDAPR" count="1"><bk><extLst>'
+    '<ext uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}">'
+    '<xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/></ext></extLst></bk>'
+    '</futureMetadata><cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata>'
+    '</metadata>'
+).encode("utf-8")
+
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
+# ====================================================================== zip in, zip out
 def read_parts(path: str | os.PathLike | IO[bytes]) -> dict[str, bytes]:
     """Return every part of the package (a path or a binary file object), keyed by part
     name, in zip order."""
@@ -34,36 +97,58 @@ def read_parts(path: str | os.PathLike | IO[bytes]) -> dict[str, bytes]:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-def write_parts(path: str | os.PathLike, parts: dict[str, bytes]) -> None:
-    """Write ``parts`` as a package at ``path``, atomically and byte-deterministically.
+def write_package(path: str | os.PathLike, names: Iterable[str], new: dict[str, bytes],
+                  source: str | os.PathLike | None = None) -> None:
+    """Write the parts ``names`` as a package at ``path``, atomically.
 
-    A temp file in the destination folder is filled, fsynced and moved over ``path`` with
-    ``os.replace``, so a crash never leaves a half-written workbook behind.
+    A part is ``new[name]`` when given there, else copied from the package at ``source``
+    as its compressed bytes (``zip_writer``: streamed, never held whole in memory, and
+    byte-identical). A temp file beside ``path`` is filled, fsynced and moved over it
+    (``atomic.replacing``): a crash or a full disk never leaves a half-written workbook.
     """
-    target = Path(path)
-    ordered = [name for name in parts if name == CONTENT_TYPES_PART]
-    ordered += [name for name in parts if name != CONTENT_TYPES_PART]
-    with replacing(target, "wb") as raw:
-        with zipfile.ZipFile(raw, "w") as archive:
-            for name in ordered:
-                info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                # "Made by MS-DOS" with no attributes, as Office writes it; the default
-                # depends on the building OS, which would make bytes differ by platform.
-                info.create_system = 0
-                info.external_attr = 0
-                archive.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED,
-                                 compresslevel=6)
+    names = list(names)
+    ordered = [n for n in names if n == CONTENT_TYPES_PART] + [
+        n for n in names if n != CONTENT_TYPES_PART]
+    with contextlib.ExitStack() as stack:
+        archive = raw = None
+        if source is not None and any(n not in new for n in ordered):
+            archive = stack.enter_context(zipfile.ZipFile(source))
+            raw = stack.enter_context(open(source, "rb"))
+        out = stack.enter_context(replacing(path, "wb"))
+        writer = ZipWriter(out)
+        for name in ordered:
+            if name in new:
+                writer.write(name, new[name])
+            else:
+                writer.copy(archive, raw, archive.getinfo(name))
+        writer.close()
+
+
+def write_parts(path: str | os.PathLike, parts: dict[str, bytes]) -> None:
+    """Write ``parts`` (all in memory) as a package at ``path``; see ``write_package``."""
+    write_package(path, parts, parts)
+
+
+# ====================================================================== XML helpers
+def escape(text: str) -> str:
+    """``text`` for XML character data or a double-quoted attribute; characters XML 1.0
+    cannot carry (control characters other than tab/newline/CR) are dropped."""
+    text = _INVALID_XML.sub("", text)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _serialize(root: ET.Element, default_ns: str) -> bytes:
     # Register the package namespace as the default so the output keeps the plain
     # <Types>/<Relationships> form Office writes, not ns0: prefixes.
     ET.register_namespace("", default_ns)
-    body = ET.tostring(root, encoding="unicode")
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body).encode("utf-8")
+    return XML_DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8")
 
 
+# ====================================================================== content types
 def add_content_type_default(content_types: bytes, extension: str, content_type: str) -> bytes:
     """Return ``[Content_Types].xml`` with a Default for ``extension`` (replaced if present)."""
     root = SafeET.fromstring(content_types)
@@ -85,15 +170,33 @@ def set_content_type_override(content_types: bytes, part_name: str, content_type
 
     ``part_name`` may be given with or without the leading slash the format requires.
     """
-    part_name = "/" + part_name.lstrip("/")
+    return set_content_type_overrides(content_types, {part_name: content_type}, ())
+
+
+def set_content_type_overrides(content_types: bytes, overrides: dict[str, str],
+                               removed: Iterable[str]) -> bytes:
+    """``[Content_Types].xml`` with ``overrides`` (part -> type) set and the Overrides of
+    the ``removed`` parts dropped; the input bytes when nothing changes."""
+    wanted = {"/" + p.lstrip("/"): t for p, t in overrides.items()}
+    gone = {"/" + p.lstrip("/") for p in removed} - set(wanted)
     root = SafeET.fromstring(content_types)
     tag = f"{{{CONTENT_TYPES_NS}}}Override"
+    changed = False
     for element in root.findall(tag):
-        if element.get("PartName") == part_name:
-            element.set("ContentType", content_type)
-            return _serialize(root, CONTENT_TYPES_NS)
-    root.append(ET.Element(tag, {"PartName": part_name, "ContentType": content_type}))
-    return _serialize(root, CONTENT_TYPES_NS)
+        name = element.get("PartName")
+        if name in gone:
+            root.remove(element)
+            changed = True
+        elif name in wanted:
+            if element.get("ContentType") != wanted[name]:
+                element.set("ContentType", wanted.pop(name))
+                changed = True
+            else:
+                wanted.pop(name)
+    for name, content_type in wanted.items():
+        root.append(ET.Element(tag, {"PartName": name, "ContentType": content_type}))
+        changed = True
+    return _serialize(root, CONTENT_TYPES_NS) if changed else content_types
 
 
 def content_type_of(content_types: bytes, part_name: str) -> str | None:
@@ -110,9 +213,18 @@ def content_type_of(content_types: bytes, part_name: str) -> str | None:
     return None
 
 
+# ====================================================================== relationships
 def empty_rels() -> bytes:
     """A relationships part with no relationships, for parts that have none yet."""
     return _serialize(ET.Element(f"{{{PACKAGE_RELS_NS}}}Relationships"), PACKAGE_RELS_NS)
+
+
+def rels_part(relationships_: list[dict[str, str]]) -> bytes:
+    """A relationships part holding exactly ``relationships_`` (dicts of Id, Type, Target)."""
+    root = ET.Element(f"{{{PACKAGE_RELS_NS}}}Relationships")
+    for rel in relationships_:
+        ET.SubElement(root, f"{{{PACKAGE_RELS_NS}}}Relationship", rel)
+    return _serialize(root, PACKAGE_RELS_NS)
 
 
 def add_relationship(rels: bytes | None, rel_type: str, target: str) -> tuple[bytes, str]:
@@ -129,15 +241,90 @@ def add_relationship(rels: bytes | None, rel_type: str, target: str) -> tuple[by
         if element.get("Type") == rel_type and element.get("Target") == target:
             return _serialize(root, PACKAGE_RELS_NS), element.get("Id", "")
         taken.add(element.get("Id"))
+    rel_id = free_rel_id(taken)
+    root.append(ET.Element(tag, {"Id": rel_id, "Type": rel_type, "Target": target}))
+    return _serialize(root, PACKAGE_RELS_NS), rel_id
+
+
+def free_rel_id(taken) -> str:
+    """``rIdN`` with the smallest N not in ``taken``."""
     number = 1
     while f"rId{number}" in taken:
         number += 1
-    rel_id = f"rId{number}"
-    root.append(ET.Element(tag, {"Id": rel_id, "Type": rel_type, "Target": target}))
-    return _serialize(root, PACKAGE_RELS_NS), rel_id
+    return f"rId{number}"
 
 
 def relationships(rels: bytes) -> list[dict[str, str]]:
     """All relationships of a .rels part as dicts with Id, Type, Target (and TargetMode)."""
     root = SafeET.fromstring(rels)
     return [dict(element.attrib) for element in root.findall(f"{{{PACKAGE_RELS_NS}}}Relationship")]
+
+
+def rels_part_of(part: str) -> str:
+    """``xl/worksheets/sheet1.xml`` -> ``xl/worksheets/_rels/sheet1.xml.rels``."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def source_of_rels(rels: str) -> str:
+    """``xl/worksheets/_rels/sheet1.xml.rels`` -> ``xl/worksheets/sheet1.xml``; the
+    package's own ``_rels/.rels`` -> ``""`` (the package root)."""
+    folder, name = posixpath.split(rels)
+    return posixpath.join(posixpath.dirname(folder), name[:-len(".rels")])
+
+
+def resolve(source_part: str, target: str) -> str:
+    """The part a relationship of ``source_part`` points at (relative or absolute)."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+
+
+def relative(source_part: str, part: str) -> str:
+    """The relative target ``source_part``'s relationships use for ``part``."""
+    return posixpath.relpath(part, posixpath.dirname(source_part))
+
+
+# ====================================================================== workbook
+def sheets(workbook_xml: bytes, workbook_rels: bytes) -> list[dict[str, str]]:
+    """The workbook's sheets in tab order: dicts with name, sheetId, rId and part."""
+    targets = {rel["Id"]: resolve(WORKBOOK_PART, rel["Target"])
+               for rel in relationships(workbook_rels)}
+    root = SafeET.fromstring(workbook_xml)
+    return [{"name": s.get("name"), "sheetId": s.get("sheetId"),
+             "rId": s.get(f"{{{DOC_RELS_NS}}}id"),
+             "part": targets.get(s.get(f"{{{DOC_RELS_NS}}}id"), "")}
+            for s in root.iter(f"{{{MAIN_NS}}}sheet")]
+
+
+def sheet_part_name(parts: dict[str, bytes], sheet_name: str) -> str:
+    """The part name (``xl/worksheets/sheetN.xml``) of the sheet called ``sheet_name``."""
+    for sheet in sheets(parts[WORKBOOK_PART], parts[WORKBOOK_RELS_PART]):
+        if sheet["name"] == sheet_name and sheet["part"]:
+            return sheet["part"]
+    raise KeyError(f"workbook has no sheet {sheet_name!r}")
+
+
+def mark_dynamic_arrays(parts: dict[str, bytes], sheet_name: str,
+                        anchors: list[str]) -> dict[str, bytes]:
+    """Mark the array formulas at ``anchors`` as dynamic arrays (cm="1" + metadata part,
+    its content type and workbook relationship). Only formula cells are marked: an
+    anchor without ``<f t="array" ref="ANCHOR">`` is an error."""
+    parts = dict(parts)
+    part = sheet_part_name(parts, sheet_name)
+    xml = parts[part].decode("utf-8")
+    for anchor in anchors:
+        # <c r="A14" ...><f t="array" ref="A14">...: add cm to that start tag.
+        pattern = re.compile(rf'<c r="{anchor}"((?:\s[^>]*?)?)>(?=<f t="array" ref="{anchor}">)')
+        xml, count = pattern.subn(
+            lambda m: f'<c r="{anchor}"{m.group(1)} cm="1">'
+            if 'cm="' not in m.group(1) else m.group(0), xml, count=1)
+        if count != 1:
+            raise RuntimeError(f"array formula cell {anchor} not found in {part}")
+    parts[part] = xml.encode("utf-8")
+    parts[METADATA_PART] = DYNAMIC_ARRAY_METADATA
+    parts[CONTENT_TYPES_PART] = set_content_type_override(
+        parts[CONTENT_TYPES_PART], METADATA_PART, METADATA_CONTENT_TYPE)
+    parts[WORKBOOK_RELS_PART], _ = add_relationship(
+        parts[WORKBOOK_RELS_PART], METADATA_REL, "metadata.xml")
+    return parts

@@ -1,51 +1,51 @@
-"""``WorkbookIO`` over a workbook file, with openpyxl (command line, tests, no Excel).
+"""``WorkbookIO`` over a workbook file (command line, tests, no Excel).
 
-Reading takes the cells of the normal load; only a sheet holding formulas is read from a
-second, ``data_only`` load, so a formula cell gives the value Excel last calculated (a
-formula never calculated, e.g. in a file only openpyxl wrote, reads as its ``=...`` text,
-which the input check reports). Writing goes to the normal load and is
-saved only by ``save()``: in memory until then, so a refresh that stops on bad data
-leaves the file untouched. ``save()`` is atomic (temp file in the same folder, then
-``os.replace``), keeps the VBA project byte-identical (``keep_vba``) and the ribbon
-(openpyxl keeps the 2006-type customUI relationship, see ``ribbon``), and puts back the
-dynamic-array cell metadata openpyxl drops (``xl/metadata.xml`` + ``cm`` attributes),
-without which Excel 365 would show the Formulas sheet as legacy ``=@`` formulas.
+Reading streams the sheets' cell values (``package_reader``: formula cells give the value
+Excel last calculated; one never calculated reads as its ``=...`` text, which the input
+check reports). Writing only collects what the refresh writes to each result sheet;
+``save()`` then writes a new package in which only the result sheets' parts are new and
+every other part is copied byte for byte (``package_update``): cached values, data
+validations, rich text, images, comments, VBA project, ribbon, dynamic-array metadata and
+anything else we do not know stay exactly as they were. Nothing reaches the disk before
+``save()``, so a refresh that stops on bad data leaves the file untouched, and ``save()``
+is atomic (temp file beside the real file, then ``os.replace``).
+
+(The module keeps its historical name: openpyxl is no longer used to load or save.)
 """
 from __future__ import annotations
 
 import contextlib
-import io
-import re
+import errno
 import zipfile
-from pyexpat import ExpatError
 from pathlib import Path
+from pyexpat import ExpatError
 
-import openpyxl
-from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
-from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.worksheet.pagebreak import Break, RowBreak
-from openpyxl.utils.cell import range_boundaries
-from defusedxml import ElementTree as SafeET
+from trade_resilience_xl.workbook.book_io import ChartSpec, cell_position
+from trade_resilience_xl.workbook.package_reader import DamagedPart, PackageReader
+from trade_resilience_xl.workbook.package_update import save_package
+from trade_resilience_xl.workbook.result_sheet_xml import SheetWrites
+from trade_resilience_xl.workbook.result_styles import CellFormat
 
-from trade_resilience_xl.workbook import builder, ooxml
-from trade_resilience_xl.workbook.book_io import ChartSpec, rectangular
-from trade_resilience_xl.workbook.styles import (CENTER, HEADER_FILL, HEADER_FONT, NOTE_FONT,
-                                                 TITLE_FONT, WARNING_FONT,
-                                                 landscape_fit_width)
-
-MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
 HEADER_ROW_HEIGHT = 48   # three wrapped lines: bilingual headers in narrow columns
-# Series colours for scatter charts, set explicitly: LibreOffice draws scatter markers
-# without a fill when the file names none (they vanish), Excel would use its theme.
-MARKER_COLOURS = ("1F4E79", "C00000", "70AD47", "ED7D31", "7030A0", "00B0F0", "FFC000")
-LINE_COLOURS = ("595959", "A6A6A6", "595959", "A6A6A6")
 
 
-def _is_formula(value) -> bool:
-    """A formula as the writable load gives it: "=..." text or an (array) formula object."""
-    if isinstance(value, str):
-        return value.startswith("=")
-    return value is not None and not isinstance(value, (int, float, bool)) and hasattr(value, "text")
+TITLE_LINE, HEADER = CellFormat(font="warning"), CellFormat(font="header", header=True)
+SHEET_TITLE, SHEET_NOTE, PLAIN = CellFormat(font="title"), CellFormat(font="note"), CellFormat()
+
+
+def _row_formats(i: int, width: int, header_rows: int, number_formats: dict,
+                 title_block: bool) -> list[CellFormat]:
+    """The format of each cell of row ``i`` of a block (see ``WorkbookIO.write_table``)."""
+    if i < header_rows - 1:
+        return [TITLE_LINE] * width                # a block's own title line
+    if i == header_rows - 1:
+        return [HEADER] * width
+    formats = [CellFormat(number_format=number_formats[j]) if j in number_formats else PLAIN
+               for j in range(width)]
+    if title_block and i < 2:
+        # The sheet's own title and note (result_sheets puts them at A1:A2).
+        formats[0] = SHEET_TITLE if i == 0 else SHEET_NOTE
+    return formats
 
 
 class OpenpyxlBook:
@@ -53,87 +53,52 @@ class OpenpyxlBook:
 
     def __init__(self, path: str | Path, on_status=None) -> None:
         self.path = Path(path)
-        keep_vba = self.path.suffix.lower() in MACRO_SUFFIXES
-        self.book = openpyxl.load_workbook(self.path, keep_vba=keep_vba)
-        self._values = None      # the data_only load, made only when a sheet has formulas
+        self.reader = PackageReader(self.path)
+        self.results: dict[str, SheetWrites] = {}
         self._on_status = on_status
 
     # ------------------------------------------------------------------ reading
     def sheet_names(self) -> list[str]:
-        return list(self.book.sheetnames)
+        names = self.reader.sheet_names()
+        return names + [name for name in self.results if name not in names]
 
     def read_values(self, sheet: str) -> list[list]:
-        formulas = self.book[sheet]
-        plain = rectangular(formulas.iter_rows(values_only=True))
-        if not any(_is_formula(v) for row in plain for v in row):
-            # No formulas: the values are the cells themselves, so the second (data_only)
-            # load, a third of a large refresh's time, is not needed.
-            return plain
-        if self._values is None:
-            self._values = openpyxl.load_workbook(self.path, data_only=True, read_only=True)
-        values = rectangular(self._values[sheet].iter_rows(values_only=True))
-        for r, row in enumerate(values):
-            for c, value in enumerate(row):
-                if value is None:
-                    raw = formulas.cell(row=r + 1, column=c + 1).value
-                    if raw is not None and not isinstance(raw, (str, int, float, bool)):
-                        raw = "=" + str(getattr(raw, "text", raw)).lstrip("=")
-                    if isinstance(raw, str) and raw.startswith("="):
-                        row[c] = raw
-        return values
+        if sheet in self.results:
+            raise ValueError(f"sheet {sheet!r} was rewritten in this session; read it first")
+        return self.reader.values(sheet)
 
     def merged_ranges(self, sheet: str) -> list[str]:
         """Merged ranges of ``sheet`` ("A4:A15"); optional in ``WorkbookIO``."""
-        return [str(r) for r in self.book[sheet].merged_cells.ranges]
+        return list(self.reader.merged_ranges(sheet))
 
     # ------------------------------------------------------------------ writing
     def clear_sheet(self, sheet: str) -> None:
-        if sheet not in self.book.sheetnames:
-            self.book.create_sheet(sheet)
-        ws = self.book[sheet]
-        # Results print (and render to PDF) one page wide, like the builder's sheets.
-        landscape_fit_width(ws)
-        # In place, not delete + create: the sheet keeps its codeName, which its VBA
-        # document module is bound to.
-        if ws.max_row:
-            ws.delete_rows(1, ws.max_row)
-        ws._charts.clear()  # openpyxl has no public call to remove a chart
-        ws.row_breaks = RowBreak()
-        for dimension in list(ws.row_dimensions):
-            del ws.row_dimensions[dimension]
+        # The sheet keeps its part, position, sheetId and codeName (its VBA document
+        # module is bound to it); a missing one is added at the end on save.
+        self.results[sheet] = SheetWrites()
 
     def write_table(self, sheet, top_left, rows, number_formats=None, header_rows=1) -> None:
-        ws = self.book[sheet]
-        first = ws[top_left]
-        r0, c0 = first.row, first.column
+        writes = self.results[sheet]
+        r0, c0 = cell_position(top_left)
+        title_block = header_rows == 0 and top_left == "A1" and len(rows) > 1
+        width = max((len(values) for values in rows), default=0)
+        body = _row_formats(header_rows, width, header_rows, number_formats or {}, False)
         for i, values in enumerate(rows):
-            for j, value in enumerate(values):
-                cell = ws.cell(row=r0 + i, column=c0 + j, value=value)
-                if i < header_rows - 1:
-                    cell.font = WARNING_FONT           # a block's own title line
-                elif i == header_rows - 1:
-                    cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, CENTER
-                elif number_formats and j in number_formats:
-                    cell.number_format = number_formats[j]
+            formats = body if i >= max(header_rows, 2) else _row_formats(
+                i, width, header_rows, number_formats or {}, title_block)
+            writes.write(r0 + i, c0, values, formats)
             if i == header_rows - 1:
-                ws.row_dimensions[r0 + i].height = HEADER_ROW_HEIGHT
-        if header_rows == 0 and top_left == "A1" and len(rows) > 1:
-            # The sheet's own title and note (result_sheets puts them at A1:A2).
-            ws["A1"].font = TITLE_FONT
-            if len(rows) > 1:
-                ws["A2"].font = NOTE_FONT
+                writes.row_heights[r0 + i] = HEADER_ROW_HEIGHT
 
     def set_column_widths(self, sheet, widths) -> None:
-        ws = self.book[sheet]
-        for letter, width in widths.items():
-            ws.column_dimensions[letter].width = width
+        self.results[sheet].widths.update(widths)
 
     def add_chart(self, sheet: str, spec: ChartSpec) -> None:
-        ws = self.book[sheet]
-        if not ws._charts:
+        writes = self.results[sheet]
+        if not writes.charts:
             # Charts start a printed page, so PDF/print never cuts one in two.
-            ws.row_breaks.append(Break(id=ws[spec.anchor].row - 1))
-        ws.add_chart(_chart(ws, spec), spec.anchor)
+            writes.row_breaks.append(cell_position(spec.anchor)[0] - 1)
+        writes.charts.append(spec)
 
     def status(self, message: str) -> None:
         if self._on_status is not None:
@@ -141,119 +106,39 @@ class OpenpyxlBook:
 
     # ------------------------------------------------------------------ saving
     def save(self, path: str | Path | None = None) -> Path:
+        """Write the workbook with its new result sheets to ``path`` (default: in place).
+
+        A symbolic link is followed: the file it points to is replaced (the temp file is
+        made beside that file). A failure to write (disk full, ...) raises an
+        ``UnsafeFileError`` naming the file; the original is untouched then.
+        """
+        from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+
         target = Path(path) if path is not None else self.path
-        buffer = io.BytesIO()
-        self.book.save(buffer)
-        parts = ooxml.read_parts(io.BytesIO(buffer.getvalue()))
-        parts = keep_cell_metadata(ooxml.read_parts(self.path), parts)
-        ooxml.write_parts(target, parts)  # temp file in the same folder + os.replace
+        try:
+            save_package(self.path, target, self.results)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            if error.errno == errno.ENOSPC:
+                reason = "the disk is full"
+            raise UnsafeFileError(target, f"{target} could not be saved ({reason}); the "
+                                          "file on disk was not changed") from error
         return target
 
     def close(self) -> None:
-        if self._values is not None:
-            self._values.close()
-
-
-# ---------------------------------------------------------------------- charts
-def _ref(ws, address: str) -> Reference:
-    min_col, min_row, max_col, max_row = range_boundaries(address)
-    return Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
-
-
-def _chart(ws, spec: ChartSpec):
-    if spec.kind == "scatter":
-        chart = ScatterChart()
-        chart.scatterStyle = "lineMarker"
-        min_col, min_row, max_col, max_row = range_boundaries(spec.series)
-        xs = _ref(ws, spec.categories)
-        for k, col in enumerate(range(min_col, max_col + 1)):
-            values = Reference(ws, min_col=col, min_row=min_row, max_row=max_row)
-            series = Series(values, xs, title_from_data=True)
-            if k in spec.line_series:
-                colour = LINE_COLOURS[spec.line_series.index(k) % len(LINE_COLOURS)]
-                series.marker.symbol = "none"
-                series.graphicalProperties.line.solidFill = colour
-                series.graphicalProperties.line.dashStyle = "dash"
-                series.graphicalProperties.line.width = 19050
-            else:
-                colour = MARKER_COLOURS[k % len(MARKER_COLOURS)]
-                series.marker.symbol = "circle"
-                series.marker.size = 7
-                series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
-                series.marker.graphicalProperties.line.solidFill = colour
-                series.graphicalProperties.line.noFill = True
-            chart.series.append(series)
-    else:
-        chart = LineChart() if spec.kind == "line" else BarChart()
-        if spec.kind != "line":
-            chart.type = "col"
-        if spec.kind == "column_stacked":
-            chart.grouping, chart.overlap = "stacked", 100
-        chart.add_data(_ref(ws, spec.series), titles_from_data=True)
-        chart.set_categories(_ref(ws, spec.categories))
-        if spec.kind == "line":
-            for series in chart.series:
-                series.marker.symbol = "circle"
-                series.smooth = False
-    chart.title = spec.title
-    chart.x_axis.title = spec.x_title or None
-    chart.y_axis.title = spec.y_title or None
-    chart.y_axis.number_format = spec.y_number_format
-    if spec.kind == "scatter":
-        chart.x_axis.number_format = spec.y_number_format
-    # openpyxl 3.1 leaves <c:delete> unset on axes, which Excel reads as "hidden".
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.display_blanks = "gap"
-    chart.legend.position = "b"
-    chart.width, chart.height = spec.width_cm, spec.height_cm
-    return chart
-
-
-# ---------------------------------------------------------------------- package fix-up
-_CELL_WITH_METADATA = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\scm="([0-9]+)"')
-
-
-def _sheet_names(parts: dict[str, bytes]) -> list[str]:
-    root = SafeET.fromstring(parts[builder.WORKBOOK_PART])
-    return [s.get("name") for s in root.iter(f"{{{builder._MAIN_NS}}}sheet")]
-
-
-def keep_cell_metadata(original: dict[str, bytes], saved: dict[str, bytes]) -> dict[str, bytes]:
-    """Put back the cell metadata (``cm``) and ``xl/metadata.xml`` openpyxl drops on save."""
-    if builder.METADATA_PART not in original or builder.METADATA_PART in saved:
-        return saved
-    saved = dict(saved)
-    names = set(_sheet_names(saved))
-    for name in _sheet_names(original):
-        if name not in names:
-            continue
-        marks = _CELL_WITH_METADATA.findall(original[builder.sheet_part_name(original, name)])
-        part = builder.sheet_part_name(saved, name)
-        xml = saved[part]
-        for ref, cm in marks:
-            pattern = re.compile(rb'<c r="' + ref + rb'"((?:\s[^>]*?)?)(/?)>')
-            xml = pattern.sub(lambda m: b'<c r="' + ref + b'"' + m.group(1) + b' cm="' + cm + b'"'
-                              + m.group(2) + b">", xml, count=1)
-        saved[part] = xml
-    saved[builder.METADATA_PART] = original[builder.METADATA_PART]
-    saved[ooxml.CONTENT_TYPES_PART] = ooxml.set_content_type_override(
-        saved[ooxml.CONTENT_TYPES_PART], builder.METADATA_PART, builder.METADATA_CONTENT_TYPE)
-    saved[builder.WORKBOOK_RELS_PART], _ = ooxml.add_relationship(
-        saved[builder.WORKBOOK_RELS_PART], builder.METADATA_REL_TYPE, "metadata.xml")
-    return saved
+        self.reader.close()
 
 
 # ---------------------------------------------------------------------- entry points
-# What openpyxl raises when loading a file that passed file_safety but is damaged inside
-# (sheets of the read-only load are parsed lazily: parse errors can also come later).
-DAMAGED = (ValueError, KeyError, zipfile.BadZipFile, SafeET.ParseError, ExpatError)
+# What reading raises for a file that passed file_safety but is damaged inside (sheets
+# are parsed when first read: parse errors can also come later).
+DAMAGED = (ValueError, KeyError, zipfile.BadZipFile, ExpatError)
 
 
 def _damaged(path, error) -> Exception:
     from trade_resilience_xl.workbook.file_safety import UnsafeFileError
 
-    # openpyxl's messages run over several lines; the first says what failed.
+    # Parser messages can run over several lines; the first says what failed.
     reason = str(error).splitlines()[0] if str(error) else type(error).__name__
     return UnsafeFileError(path, f"{path} cannot be read as a workbook: {reason}")
 
@@ -274,7 +159,7 @@ def opened_file(path: str | Path, write: bool = False):
         raise _damaged(path, error) from error
     try:
         yield book
-    except (zipfile.BadZipFile, SafeET.ParseError, ExpatError) as error:
+    except (zipfile.BadZipFile, DamagedPart, ExpatError) as error:
         # Not ValueError here: while computing, that would be a bug, not a damaged file.
         raise _damaged(path, error) from error
     finally:

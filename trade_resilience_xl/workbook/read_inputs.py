@@ -20,7 +20,7 @@ from trade_resilience_xl.workbook.cell_values import (as_number, as_whole, blank
                                                       label_problem)
 from trade_resilience_xl.workbook.read_data import MAX_PROBLEMS, read_data
 from trade_resilience_xl.workbook.read_neighbours import read_neighbours
-from trade_resilience_xl.workbook.sheet_headers import english, header, optional
+from trade_resilience_xl.workbook.sheet_headers import chinese, english, header, optional
 
 
 class InputProblems(Exception):
@@ -70,6 +70,7 @@ def _read_indicators(rows, problems):
     header_row, cols = found
     extra = {k: v for k, v in optional(rows[header_row - 1], ["Paper weight (%)"]).items()}
     records, cells = [], {}
+    chinese_of: dict[str, tuple[str, str]] = {}    # dimension -> (short Chinese label, cell)
     for r in range(header_row, len(rows)):
         row = rows[r]
         if all(blank(v) for v in row):
@@ -92,9 +93,16 @@ def _read_indicators(rows, problems):
                 problems.append(Problem(sheet, L.cell_name(number, cols[label] + 1),
                                         f"{label} {problem}"))
         dimension = row[cols["Dimension"]]
+        dimension_cell = L.cell_name(number, cols["Dimension"] + 1)
         if blank(dimension):
-            problems.append(Problem(sheet, L.cell_name(number, cols["Dimension"] + 1),
-                                    f"indicator {code} has no dimension"))
+            problems.append(Problem(sheet, dimension_cell, f"indicator {code} has no dimension"))
+        elif chinese(dimension):
+            # The Chinese part names the dimension in Chinese type names: one per dimension.
+            first = chinese_of.setdefault(english(dimension), (chinese(dimension), dimension_cell))
+            if first[0] != chinese(dimension):
+                problems.append(Problem(sheet, dimension_cell, f"dimension {english(dimension)} "
+                                        f"is {chinese(dimension)} in Chinese here but {first[0]} "
+                                        f"in {first[1]}; give it one Chinese label"))
         direction = row[cols["Direction"]]
         sign = None if blank(direction) else direction_sign(direction)
         if sign is None:
@@ -109,6 +117,7 @@ def _read_indicators(rows, problems):
                         "indicator": code if blank(name) else str(name).strip(),
                         "dimension": "" if blank(dimension) else english(dimension),
                         "dimension_label": "" if blank(dimension) else str(dimension).strip(),
+                        "dimension_zh": "" if blank(dimension) else chinese(dimension),
                         "direction": "+" if sign == 1 else "-",
                         "paper_weight": paper_weight if isinstance(paper_weight, (int, float))
                         and not isinstance(paper_weight, bool) else None})

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 
-from trade_resilience_xl.engine import InputError, run_panel
+from trade_resilience_xl.engine import InputError, PanelResult, run_panel
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.book_io import (ChartSpec, Problem, SheetContent, WorkbookIO,
                                                   rectangular)
@@ -33,7 +33,15 @@ class RefreshReport:
     charts: int = 0
     illustrative: bool = False
     skipped: list[str] = field(default_factory=list)  # cosmetics an adapter could not apply
-    result: object = None  # the engine's PanelResult, for tidy CSV files and headlines
+    result: PanelResult | None = None  # the engine's results, for tidy CSV files and headlines
+
+    def check_message(self) -> str:
+        """What "Check data" shows: the problems, or that there are none plus the notes."""
+        if not self.ok:
+            return f"{len(self.problems)} problem(s) / 个问题:\n" + "\n".join(
+                f"- {p}" for p in self.problems)
+        return "\n".join(["No problems found. / 未发现问题。"]
+                         + [f"- note: {w}" for w in self.warnings])
 
     def message(self) -> str:
         """One text for a message box or a terminal."""
@@ -72,7 +80,7 @@ def _run(inputs: Inputs, progress, *, inference: bool = True):
         settings = replace(settings, permutations=0, bootstrap=0)
     try:
         return run_panel(inputs.data, inputs.indicators[["code", "indicator", "dimension",
-                                                         "direction"]],
+                                                         "dimension_zh", "direction"]],
                          settings, progress=progress, neighbours=inputs.neighbours)
     except InputError as error:
         raise InputProblems([locate(error, inputs)]) from error

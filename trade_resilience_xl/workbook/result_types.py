@@ -36,9 +36,9 @@ def types_sheet(result: PanelResult, labels: Labels) -> SheetContent:
          f"{words} ranks 1..n/3 are high, up to n - n/3 medium, the rest low. / "
          "按排名三等分：高、中、低。")
     two = len(dims) == 2
-    names = ([labels.type_names(dims, levels) for levels in cls.level.tolist()]
-             if two else [])
-    has_zh = two and names[0][1] is not None
+    # The engine's names (also in types.csv), so the sheet and the CSV cannot differ.
+    names = list(zip(cls.type_en, cls.type_zh or [None] * len(cls.type_en))) if two else []
+    has_zh = two and cls.type_zh is not None
     header = [labels.unit, "Region / 地区"]
     for d in dims:
         header += [f"{labels.dimension(d)}: score / 得分", "Rank / 排名", "Level / 水平"]

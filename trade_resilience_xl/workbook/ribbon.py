@@ -11,11 +11,9 @@ from xml.sax.saxutils import quoteattr
 
 from . import ooxml
 
-CUSTOM_UI_PART = "customUI/customUI.xml"
-CUSTOM_UI_NAMESPACE = "http://schemas.microsoft.com/office/2006/01/customui"
-CUSTOM_UI_RELATIONSHIP = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
-# Excel types customUI parts with the package's generic XML Default; no Override needed.
-CUSTOM_UI_CONTENT_TYPE = "application/xml"
+from .ooxml import CUSTOM_UI_CONTENT_TYPE, CUSTOM_UI_PART  # noqa: F401
+from .ooxml import CUSTOM_UI_NS as CUSTOM_UI_NAMESPACE
+from .ooxml import CUSTOM_UI_REL as CUSTOM_UI_RELATIONSHIP
 
 #: The VBA module holding the callbacks. A name no other add-in uses, because Excel
 #: resolves an unqualified onAction across every open project (xlwings #973).

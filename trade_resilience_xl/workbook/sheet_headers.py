@@ -10,10 +10,17 @@ from trade_resilience_xl.workbook.book_io import Problem
 _BILINGUAL = re.compile(r"\s+/\s+")
 
 
+def split_bilingual(text) -> tuple[str, str | None]:
+    """``"Economic base / 经济"`` -> ``("Economic base", "经济")``; a slash without spaces
+    around it is part of the text (``"FDI/GDP"`` -> ``("FDI/GDP", None)``)."""
+    english, *rest = _BILINGUAL.split(str(text), 1)
+    return english.strip(), (rest[0].strip() or None) if rest else None
+
+
 def code_of_header(text) -> str:
     """The indicator code a Data header stands for: the text before " / ", trimmed, case
     kept ("FDI/GDP" stays whole; "X1 / 外贸依存度" is X1)."""
-    return _BILINGUAL.split(str(text), 1)[0].strip()
+    return split_bilingual(text)[0]
 
 
 def header(rows, wanted, sheet, problems, header_row_hint):
@@ -65,7 +72,12 @@ def no_header(rows, wanted, sheet, header_row_hint) -> Problem:
 
 def english(text) -> str:
     """The English part of a bilingual label ("Reconstruction ability / 重构能力")."""
-    return code_of_header(text)
+    return split_bilingual(text)[0]
+
+
+def chinese(text) -> str:
+    """The Chinese part of a bilingual label ("" when there is none)."""
+    return split_bilingual(text)[1] or ""
 
 
 def optional(header_row, names) -> dict[str, int]:

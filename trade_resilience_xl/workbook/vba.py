@@ -37,12 +37,11 @@ __all__ = [
 ]
 
 UDF_MODULE_NAME = "xlwings_udfs"
-VBA_PROJECT_PART = "xl/vbaProject.bin"
-WORKBOOK_PART = "xl/workbook.xml"
-WORKBOOK_RELS_PART = "xl/_rels/workbook.xml.rels"
-VBA_PROJECT_CONTENT_TYPE = "application/vnd.ms-office.vbaProject"
-VBA_PROJECT_RELATIONSHIP = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
-MACRO_ENABLED_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+# The package's part names and types live in ooxml (one place for OOXML knowledge).
+from .ooxml import MACRO_MAIN_CONTENT_TYPE as MACRO_ENABLED_MAIN  # noqa: E402
+from .ooxml import (VBA_PROJECT_CONTENT_TYPE, VBA_PROJECT_PART,  # noqa: E402
+                    WORKBOOK_PART, WORKBOOK_RELS_PART)
+from .ooxml import VBA_PROJECT_REL as VBA_PROJECT_RELATIONSHIP  # noqa: E402
 
 #: [MS-OVBA] 2.3.4.1 for a project with no compiled state: Reserved1 0x61CC, Version
 #: 0xFFFF (tells the host to ignore any p-code and compile from source), Reserved2 0x00,
@@ -330,19 +329,8 @@ def _without_vba_project(parts: dict[str, bytes]) -> dict[str, bytes]:
         kept = [rel for rel in all_rels if rel.get("Type") != VBA_PROJECT_RELATIONSHIP]
         if len(kept) != len(all_rels):
             # The other relationships keep their ids: workbook.xml refers to them.
-            parts[WORKBOOK_RELS_PART] = _rels_with_ids(kept)
+            parts[WORKBOOK_RELS_PART] = ooxml.rels_part(kept)
     return parts
-
-
-def _rels_with_ids(relationships: list[dict[str, str]]) -> bytes:
-    from xml.etree import ElementTree as ET
-
-    root = ET.Element(f"{{{ooxml.PACKAGE_RELS_NS}}}Relationships")
-    for rel in relationships:
-        ET.SubElement(root, f"{{{ooxml.PACKAGE_RELS_NS}}}Relationship", rel)
-    ET.register_namespace("", ooxml.PACKAGE_RELS_NS)
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            + ET.tostring(root, encoding="unicode")).encode("utf-8")
 
 
 def _with_code_names(parts: dict[str, bytes]) -> dict[str, bytes]:

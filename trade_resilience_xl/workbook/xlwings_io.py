@@ -170,13 +170,12 @@ def refresh_all(book: xw.Book | None = None) -> _refresh.RefreshReport:
 
 
 def check_data(book: xw.Book | None = None) -> list:
-    """Ribbon "Check data": list every input problem as sheet + cell (writes nothing)."""
+    """Ribbon "Check data": list every input problem as sheet + cell, or else the notes a
+    refresh would put on the Log, exactly as ``trade-resilience check`` does (writes nothing)."""
     book = _caller(book)
-    problems = _refresh.check(XlwingsBook(book))
-    text = ("No problems found. / 未发现问题。" if not problems else
-            f"{len(problems)} problem(s) / 个问题:\n" + "\n".join(f"- {p}" for p in problems))
-    _alert(book, text, not problems)
-    return problems
+    report = _refresh.inspect(XlwingsBook(book))
+    _alert(book, report.check_message(), report.ok)
+    return report.problems
 
 
 def clear_results(book: xw.Book | None = None) -> list[str]:

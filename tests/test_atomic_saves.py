@@ -1,0 +1,111 @@
+"""Saving a refreshed workbook: links, a full disk, a stop signal half-way."""
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from refresh_helpers import build_demo, values
+from trade_resilience_xl import cli
+from trade_resilience_xl.workbook import zip_writer
+from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+from trade_resilience_xl.workbook.openpyxl_io import refresh_file
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return build_demo(tmp_path_factory.mktemp("demo") / "w.xlsx")
+
+
+def _temp_files(*folders):
+    return [p for folder in folders for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges there")
+def test_symlinked_workbook_is_refreshed_where_it_points(demo, tmp_path):
+    real_folder, link_folder = tmp_path / "real", tmp_path / "links"
+    real_folder.mkdir()
+    link_folder.mkdir()
+    real = real_folder / "w.xlsx"
+    real.write_bytes(demo.read_bytes())
+    link = link_folder / "w.xlsx"
+    link.symlink_to(real)
+    assert refresh_file(link).ok
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert values(real, "Weights")[0][0].startswith("Indicator weights")
+    assert not _temp_files(real_folder, link_folder)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX hard links")
+def test_hard_link_keeps_the_old_content(demo, tmp_path):
+    """As README says: the refreshed name gets a new file; another hard link to the old
+    file keeps the old content (os.replace; writing in place would not be atomic)."""
+    path, other = tmp_path / "w.xlsx", tmp_path / "other-name.xlsx"
+    path.write_bytes(demo.read_bytes())
+    os.link(path, other)
+    assert refresh_file(path).ok
+    assert other.read_bytes() == demo.read_bytes()
+    assert path.read_bytes() != demo.read_bytes()
+
+
+def test_disk_full_names_the_file_and_keeps_the_original(demo, tmp_path, monkeypatch,
+                                                         capsys):
+    path = tmp_path / "w.xlsx"
+    path.write_bytes(demo.read_bytes())
+
+    def no_space(*_args):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(zip_writer.ZipWriter, "copy", no_space)
+    with pytest.raises(UnsafeFileError, match=r"w\.xlsx could not be saved \(the disk is full\)"):
+        refresh_file(path)
+    assert cli.main(["refresh", str(path)]) == cli.EXIT_PROBLEM
+    err = capsys.readouterr().err
+    assert str(path) in err and "disk is full" in err and "Traceback" not in err
+    assert path.read_bytes() == demo.read_bytes()
+    assert not _temp_files(tmp_path)
+
+
+STOPPED_SAVE = textwrap.dedent("""
+    import sys, time
+    from trade_resilience_xl.workbook import zip_writer
+    from trade_resilience_xl.workbook.openpyxl_io import refresh_file
+    copy = zip_writer.ZipWriter.copy
+    def slow_copy(self, *args):
+        copy(self, *args)
+        print("copying", flush=True)
+        time.sleep(60)
+    zip_writer.ZipWriter.copy = slow_copy
+    refresh_file(sys.argv[1])
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigterm_during_a_save_leaves_no_temp_file(demo, tmp_path):
+    path = tmp_path / "w.xlsx"
+    path.write_bytes(demo.read_bytes())
+    process = subprocess.Popen([sys.executable, "-c", STOPPED_SAVE, str(path)],
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "copying"     # the temp file exists now
+    assert _temp_files(tmp_path)
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert not _temp_files(tmp_path)
+    assert path.read_bytes() == demo.read_bytes()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigterm_handler_is_only_lent_for_the_save(tmp_path):
+    from trade_resilience_xl.atomic import replacing
+
+    before = signal.getsignal(signal.SIGTERM)
+    with replacing(tmp_path / "x.txt", "w") as handle:
+        assert signal.getsignal(signal.SIGTERM) is not before
+        handle.write("x")
+    assert signal.getsignal(signal.SIGTERM) is before
