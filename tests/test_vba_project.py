@@ -156,7 +156,7 @@ def test_every_shipped_function_has_its_description():
 
     source = vba.xlwings_udfs_source()
     functions = re.findall(r"(?m)^Function (\w+)\(", source)
-    assert len(functions) == 9
+    assert len(functions) == 9 + 4   # issue 14: convergence, spatial
     for name in functions:
         description = inspect.getdoc(getattr(udfs, name))
         assert (f'Function {name}(' in source and
