@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import os
 import sys
 import threading
@@ -170,49 +169,6 @@ def _run_refresh(source: Path, target: Path):
 
 
 # ---------------------------------------------------------------------------- commands
-def cmd_demo(args) -> int:
-    from trade_resilience_xl.cli_headlines import headline_text
-    from trade_resilience_xl.example_data import ILLUSTRATIVE_NOTE, example_csv
-    from trade_resilience_xl.workbook import file_safety
-    from trade_resilience_xl.workbook.csv_panel import build_from_csv
-
-    out = Path(args.out or DEMO_NAME)
-    if out.suffix.lower() != ".xlsx":
-        raise CommandError(f"{out}: the demo writes a workbook without macros; use a .xlsx name")
-    file_safety.check_writable(out)
-    with example_csv() as panel:           # the same path as `new`, on the shipped CSV
-        build_from_csv(out, panel, None, data_note=ILLUSTRATIVE_NOTE)
-    result = _run_refresh(out, out).result
-    print(headline_text(result, out.resolve(), ILLUSTRATIVE_NOTE))
-    return EXIT_OK
-
-
-def cmd_new(args) -> int:
-    from trade_resilience_xl.workbook import file_safety
-    from trade_resilience_xl.workbook.csv_panel import CsvError, build_from_csv
-
-    out = Path(args.workbook)
-    if out.suffix.lower() not in (".xlsm", ".xlsx"):
-        raise CommandError(f"{out}: use a .xlsm name (or .xlsx for a copy without macros)")
-    if out.suffix.lower() == ".xlsm" and importlib.util.find_spec("pyopenvba") is None:
-        raise CommandError("a .xlsm workbook needs pyOpenVBA, the [build] extra: "
-                           "pip install pyopenvba==6.5.0 (or write a .xlsx)")
-    if out.exists() and not args.force:
-        raise CommandError(f"{out} exists; choose another name or pass --force to replace it")
-    file_safety.check_writable(out)
-    try:
-        read = build_from_csv(out, args.data, args.indicators, index_name=args.index_name,
-                              data_note=args.note or f"Data: {Path(args.data).name}")
-    except CsvError as error:
-        raise CommandError(str(error)) from None
-    data = read.data
-    print(f"Wrote {out}: {data.iloc[:, 0].nunique()} {read.unit_label} x "
-          f"{data['Year'].nunique()} years x {len(data.columns) - 4} indicators")
-    _run_refresh(out, out)
-    print(f"Refreshed {out} / 已刷新")
-    return EXIT_OK
-
-
 def cmd_refresh(args) -> int:
     from trade_resilience_xl.tidy_csv import write_tidy_csv
 
@@ -274,37 +230,6 @@ def cmd_clear(args) -> int:
     return EXIT_OK
 
 
-def cmd_template(args) -> int:
-    from trade_resilience_xl.atomic import replacing
-    from trade_resilience_xl.excel_setup import committed_template
-    from trade_resilience_xl.workbook import file_safety
-
-    path = Path(args.path or TEMPLATE_NAME)
-    macros = path.suffix.lower() == ".xlsm"
-    if path.suffix.lower() not in (".xlsm", ".xlsx"):
-        raise CommandError(f"{path}: use a .xlsm name (or .xlsx for a copy without macros)")
-    # The committed file is the template (its VBA project is xlwings' generated module);
-    # building needs pyOpenVBA and is only for developers who changed the builder.
-    source = committed_template() if macros and not args.rebuild else None
-    if source is not None and path.resolve() == source:
-        print(f"{path} is the committed template already (--rebuild builds it anew)")
-        return EXIT_OK
-    if source is None and macros and importlib.util.find_spec("pyopenvba") is None:
-        raise CommandError("building the macro template needs pyOpenVBA, the [build] extra: "
-                           "pip install -e '.[build]' in a clone, or pip install pyopenvba==6.5.0")
-    file_safety.check_writable(path)
-    if source is not None:
-        with replacing(path) as copy:
-            copy.write(source.read_bytes())
-        print(f"Wrote {path} (a copy of the committed template)")
-        return EXIT_OK
-    from trade_resilience_xl.workbook.builder import build_workbook
-
-    build_workbook(path, macro_enabled=macros)
-    print(f"Wrote {path}" + ("" if macros else " (no macros: .xlsx)"))
-    return EXIT_OK
-
-
 def cmd_excel_setup(args) -> int:
     from trade_resilience_xl.excel_setup import SetupRefused, excel_setup
 
@@ -316,6 +241,9 @@ def cmd_excel_setup(args) -> int:
 
 # ---------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
+    # Imported here: cli_create imports this module's helpers.
+    from trade_resilience_xl.cli_create import cmd_demo, cmd_lite, cmd_new, cmd_template
+
     parser = argparse.ArgumentParser(
         prog="trade-resilience",
         description="Entropy-weight TOPSIS resilience index and Theil / Dagum Gini "
@@ -326,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="build and refresh a workbook with the "
                                "illustrative dataset, print the headline results")
     demo.add_argument("--out", metavar="PATH", help=f"workbook to write (default {DEMO_NAME})")
+    demo.add_argument("--lite", action="store_true", help="also store the xlwings Lite "
+                      "program in it (Excel on Windows, Mac and the web, no local Python)")
     demo.set_defaults(run=cmd_demo)
 
     new = commands.add_parser("new", help="build and refresh a workbook from CSV files: "
@@ -377,6 +307,13 @@ def build_parser() -> argparse.ArgumentParser:
                           help="build it anew from the code instead of copying the committed "
                           "file (needs pyOpenVBA, the [build] extra)")
     template.set_defaults(run=cmd_template)
+
+    lite = commands.add_parser("lite", help="write the workbook (.xlsx) with its own "
+                               "xlwings Lite program: functions and Refresh/Check/Clear in "
+                               "Excel on Windows, Mac and the web without installing Python")
+    lite.add_argument("workbook", metavar="BOOK", help="workbook to write (.xlsx)")
+    lite.add_argument("--force", action="store_true", help="replace an existing BOOK")
+    lite.set_defaults(run=cmd_lite)
 
     setup = commands.add_parser("excel-setup", help="Windows/macOS: install the xlwings "
                                 "add-in, point it at this Python, copy the template to "

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
-import pickle
+import json
 import subprocess
 import sys
 import tempfile
@@ -88,21 +88,38 @@ def _build_in_subprocess_without_lxml(target: Path, options: dict) -> Path:
     library otherwise, and the two differ in bytes (namespace declarations, ``" />"``),
     so the template would depend on whether lxml happens to be installed. openpyxl picks
     its XML library once, at import (environment variable ``OPENPYXL_LXML``), so the
-    build runs in a child process with ``OPENPYXL_LXML=False``; the keyword arguments
-    (data frames included, exactly) travel as a pickle this process wrote itself.
+    build runs in a child process with ``OPENPYXL_LXML=False``. The arguments travel as
+    JSON, data frames column by column with their dtypes (JSON keeps every float exactly,
+    NaN included, and keeps "" apart from a missing value).
     """
+    def encoded(value):
+        if isinstance(value, pd.DataFrame):
+            return {"frame": {str(c): [str(value[c].dtype), value[c].tolist()] for c in value}}
+        return {"plain": value}
+
     with tempfile.TemporaryDirectory() as folder:
-        arguments = Path(folder) / "arguments.pickle"
-        arguments.write_bytes(pickle.dumps(options))
-        code = ("import pickle, sys\n"
-                "from pathlib import Path\n"
-                "from trade_resilience_xl.workbook.builder import build_workbook\n"
-                "build_workbook(sys.argv[1], **pickle.loads(Path(sys.argv[2]).read_bytes()))\n")
+        arguments = Path(folder) / "arguments.json"
+        arguments.write_text(json.dumps({k: encoded(v) for k, v in options.items()}),
+                             encoding="utf-8")
         env = dict(os.environ, OPENPYXL_LXML="False",
                    PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-        subprocess.run([sys.executable, "-c", code, str(target), str(arguments)],
+        subprocess.run([sys.executable, "-c", _CHILD_BUILD, str(target), str(arguments)],
                        env=env, check=True)
     return target
+
+
+_CHILD_BUILD = """\
+import json, sys
+from pathlib import Path
+import pandas as pd
+from trade_resilience_xl.workbook.builder import build_workbook
+def decoded(value):
+    if "plain" in value:
+        return value["plain"]
+    return pd.DataFrame({c: pd.Series(v, dtype=d) for c, (d, v) in value["frame"].items()})
+given = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+build_workbook(sys.argv[1], **{name: decoded(value) for name, value in given.items()})
+"""
 
 
 def _fill_workbook(data: pd.DataFrame | None, data_note: str | None,

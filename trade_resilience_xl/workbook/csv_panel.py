@@ -254,14 +254,17 @@ def read_csv_panel(panel: str | Path, indicators: str | Path | None) -> CsvPanel
 
 
 def build_from_csv(target: str | Path, panel: str | Path, indicators: str | Path | None, *,
-                   data_note: str, index_name: str | None = None) -> CsvPanel:
+                   data_note: str, index_name: str | None = None,
+                   live_formulas: bool | None = None) -> CsvPanel:
     """Check both CSV files, then build the workbook at ``target`` (macros for .xlsm; an
-    .xlsx shows the Formulas examples as text, since its functions cannot run). Without an
-    ``index_name`` a system other than the paper's gets "Composite index / 综合指数"."""
+    .xlsx shows the Formulas examples as text, since its functions cannot run, unless
+    ``live_formulas``: an xlwings Lite workbook has them). Without an ``index_name`` a
+    system other than the paper's gets "Composite index / 综合指数"."""
     read = read_csv_panel(panel, indicators)
     if index_name is None and read.indicators is not None:
         index_name = GENERIC_INDEX_NAME
     macros = Path(target).suffix.lower() == ".xlsm"
     build_workbook(target, data=read.data, indicators=read.indicators, data_note=data_note,
-                   index_name=index_name, macro_enabled=macros, live_formulas=macros)
+                   index_name=index_name, macro_enabled=macros,
+                   live_formulas=macros if live_formulas is None else live_formulas)
     return read

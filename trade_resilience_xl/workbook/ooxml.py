@@ -328,3 +328,18 @@ def mark_dynamic_arrays(parts: dict[str, bytes], sheet_name: str,
     parts[WORKBOOK_RELS_PART], _ = add_relationship(
         parts[WORKBOOK_RELS_PART], METADATA_REL, "metadata.xml")
     return parts
+
+
+# ---------------------------------------------------------------------------------------
+# xlwings Lite: the web-extension parts that carry the add-in reference and its main.py /
+# requirements.txt (format read from Excel-saved files, ../shared notes excel-integration.md).
+WEBEXTENSION_TASKPANES_PART = "xl/webextensions/taskpanes.xml"
+WEBEXTENSION_TASKPANES_RELS_PART = "xl/webextensions/_rels/taskpanes.xml.rels"
+WEBEXTENSION_PART = "xl/webextensions/webextension1.xml"
+WEBEXTENSION_TASKPANES_CONTENT_TYPE = "application/vnd.ms-office.webextensiontaskpanes+xml"
+WEBEXTENSION_CONTENT_TYPE = "application/vnd.ms-office.webextension+xml"
+WEBEXTENSION_TASKPANES_REL_TYPE = ("http://schemas.microsoft.com/office/2011/relationships/"
+                                   "webextensiontaskpanes")
+WEBEXTENSION_REL_TYPE = "http://schemas.microsoft.com/office/2011/relationships/webextension"
+WEBEXTENSION_TASKPANES_NS = "http://schemas.microsoft.com/office/webextensions/taskpanes/2010/11"
+WEBEXTENSION_NS = "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"

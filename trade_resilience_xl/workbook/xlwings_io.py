@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import xlwings as xw
 
+from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import refresh as _refresh
 from trade_resilience_xl.workbook.book_io import ChartSpec
+from trade_resilience_xl.workbook.result_frame import GAP
 
 POINTS_PER_CM = 72 / 2.54
 CHART_TYPES = {"bar": "column_clustered", "line": "line_markers",
                "column_stacked": "column_stacked", "scatter": "xy_scatter"}
 TITLE = "Trade Resilience"
+CHART_SKIP = "chart"            # prefix of a chart's entry in XlwingsBook.skipped
 HEADER_COLOUR = (31, 78, 121)   # styles.HEADER_FILL
 
 
@@ -31,6 +34,7 @@ class XlwingsBook:
     def __init__(self, book: xw.Book) -> None:
         self.book = book
         self.skipped: list[str] = []
+        self.last_row: dict[str, int] = {}   # per sheet, the lowest row written so far
 
     def _cosmetic(self, what: str, action) -> None:
         try:
@@ -83,12 +87,14 @@ class XlwingsBook:
         for chart in list(ws.charts):
             chart.delete()
         ws.clear()
+        self.last_row[sheet] = 0
 
     def write_table(self, sheet, top_left, rows, number_formats=None, header_rows=1) -> None:
         ws = self.book.sheets[sheet]
         first = ws.range(top_left)
         ws.range(top_left).value = rows
         r0, c0, n = first.row, first.column, len(rows)
+        self.last_row[sheet] = max(self.last_row.get(sheet, 0), r0 + n - 1)
         for j, fmt in (number_formats or {}).items():
             if n > header_rows:
                 ws.range((r0 + header_rows, c0 + j), (r0 + n - 1, c0 + j)).number_format = fmt
@@ -104,6 +110,11 @@ class XlwingsBook:
                 ws.range(f"{letter}1"), "column_width", width))
 
     def add_chart(self, sheet: str, spec: ChartSpec) -> None:
+        # A chart is cosmetic too: where the object model cannot add one (an older Excel,
+        # xlwings Lite on some hosts) the tables stay complete and the Log says so.
+        self._cosmetic(f"{CHART_SKIP} {spec.title}", lambda: self._draw_chart(sheet, spec))
+
+    def _draw_chart(self, sheet: str, spec: ChartSpec) -> None:
         ws = self.book.sheets[sheet]
         chart = ws.charts.add(anchor=ws.range(spec.anchor), chart_type=CHART_TYPES[spec.kind],
                               width=spec.width_cm * POINTS_PER_CM,
@@ -164,9 +175,24 @@ def refresh_all(book: xw.Book | None = None) -> _refresh.RefreshReport:
         io._cosmetic("screen updating", lambda: setattr(book.app, "screen_updating", True))
         io.status(None)
     report.skipped = io.skipped
+    if report.ok:
+        _note_charts_left_out(io, report)
     if not report.ok or report.warnings or report.illustrative:
         _alert(book, report.message(), report.ok)
     return report
+
+
+def _note_charts_left_out(io: XlwingsBook, report: _refresh.RefreshReport) -> None:
+    """Charts the object model refused: one line below the Log's tables and in the report."""
+    left_out = [s for s in io.skipped if s.startswith(CHART_SKIP + " ")]
+    if not left_out:
+        return
+    note = (f"Charts left out / 未生成图表: {len(left_out)} of {report.charts} could not be "
+            f"added here ({left_out[0]}); every table is complete. / 表格完整。")
+    report.charts -= len(left_out)
+    report.warnings.append(note)
+    row = io.last_row.get(L.SHEET_LOG, 0) + GAP + 1
+    io.write_table(L.SHEET_LOG, f"A{row}", [[note]], header_rows=0)
 
 
 def check_data(book: xw.Book | None = None) -> list:
