@@ -7,13 +7,22 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-
 import peers
 import synthetic as S
 from timing import Case, Contender, Target
-from trade_resilience_xl.engine import (Settings, between_permutation_test, compute_panel,
-                                        dagum_gini, entropy_weights, normalize, prepare_panel,
-                                        run_panel, theil, topsis)
+
+from trade_resilience_xl.engine import (
+    Settings,
+    between_permutation_test,
+    compute_panel,
+    dagum_gini,
+    entropy_weights,
+    normalize,
+    prepare_panel,
+    run_panel,
+    theil,
+    topsis,
+)
 
 PEER_PREP_NOTE = (
     "pymcdm and scikit-criteria compute entropy on the data as given and know no direction, so "
@@ -30,7 +39,8 @@ def _skc():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import skcriteria as skc
-        from skcriteria.agg.topsis import TOPSIS, topsis as skc_topsis
+        from skcriteria.agg.topsis import TOPSIS
+        from skcriteria.agg.topsis import topsis as skc_topsis
         try:
             from skcriteria.pipelines import mkpipe
         except ImportError:
@@ -101,8 +111,8 @@ def _entropy_case(key, name, size, raw_blocks, directions, budget):
 
     prep = Contender("peer input prep: engine.normalize (not in peer times)",
                      lambda: [normalize(x, directions, 1.0) for x in raw_blocks])
-    return Case(key, name, size, ours=me, peers=contenders, refs=[prep], check=check, notes=[PEER_PREP_NOTE],
-                budget_s=budget, profile=ours)
+    return Case(key, name, size, ours=me, peers=contenders, refs=[prep], check=check,
+                notes=[PEER_PREP_NOTE], budget_s=budget, profile=ours)
 
 
 def entropy_cases():

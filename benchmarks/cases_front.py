@@ -15,7 +15,6 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-
 import synthetic as S
 from timing import Case, Contender, Target
 
@@ -54,7 +53,8 @@ def udf_call_case():
     except Exception as err:  # noqa: BLE001 - any import failure means "not there yet"
         return Case("udf-call", "ENTROPY_WEIGHTS worksheet function", "372 × 13 nested lists",
                     target=Target("< 1 ms", seconds=1e-3),
-                    skip=f"trade_resilience_xl.udfs not importable yet ({type(err).__name__}: {err})")
+                    skip="trade_resilience_xl.udfs not importable yet "
+                         f"({type(err).__name__}: {err})")
     from trade_resilience_xl.engine import entropy_weights
 
     # What xlwings hands over: a block as a list of row lists of floats, a one-row range of
@@ -185,7 +185,8 @@ def udf_import_no_mpl_case():
     case.baseline = _empty_interpreter()
     block = "import sys; sys.modules['matplotlib'] = None; import xlwings"
     case.refs = [Contender("reference: python -c \"sys.modules['matplotlib'] = None; "
-                           "import xlwings\"", lambda: _run([sys.executable, "-c", block]), inner=1)]
+                           "import xlwings\"", lambda: _run([sys.executable, "-c", block]),
+                           inner=1)]
     case.profile_text = lambda: importtime_top(NO_MPL_STMT)
     case.notes = case.notes + [
         "xlwings.utils imports matplotlib (and pyplot) whenever it is installed. Here it is, "
@@ -246,7 +247,8 @@ def cli_case():
         size = os.path.getsize(target)
         if size <= 0:
             raise AssertionError("refresh wrote an empty workbook")
-        return f"refresh exits 0 and writes a workbook ({size / 1024:.0f} KB); " + _compare_weights(target)
+        return (f"refresh exits 0 and writes a workbook ({size / 1024:.0f} KB); "
+                + _compare_weights(target))
 
     return Case("cli-refresh", "trade-resilience refresh of the demo workbook (whole process)",
                 f"demo ({demo.stat().st_size / 1024:.0f} KB)",
@@ -263,6 +265,7 @@ def cli_case():
 def _compare_weights(path) -> str:
     """The Weights sheet against run_panel on the same example panel (layout permitting)."""
     import openpyxl
+
     from trade_resilience_xl import Settings, load_example_panel, paper_indicators, run_panel
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -272,7 +275,8 @@ def _compare_weights(path) -> str:
         rows = list(book["Weights"].iter_rows(values_only=True))
     finally:
         book.close()
-    header = next((r for r in rows if r and any(str(c).startswith("Weight w") for c in r if c)), None)
+    header = next((r for r in rows
+                   if r and any(str(c).startswith("Weight w") for c in r if c)), None)
     if header is None:
         return "Weights layout not recognised, weights not compared"
     col = next(i for i, c in enumerate(header) if c and str(c).startswith("Weight w"))

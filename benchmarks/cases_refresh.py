@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from cases_front import cli_command, tmpdir
 from timing import Case, Contender, Target
 

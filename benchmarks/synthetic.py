@@ -91,7 +91,8 @@ def panel_frame(units: int, years: int, m: int, n_regions: int, *, dims: int = 2
         "population": pop.ravel(),
     })
     frame = pd.concat([frame, pd.DataFrame(cube.reshape(units * years, m), columns=codes)], axis=1)
-    bounds = np.array_split(np.arange(m), dims) if m != 13 or dims != 2 else [range(8), range(8, 13)]
+    bounds = (np.array_split(np.arange(m), dims) if m != 13 or dims != 2
+              else [range(8), range(8, 13)])
     dim_of = {}
     for d, block in enumerate(bounds):
         for j in block:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import gc
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 MIN_BATCH_S = 0.025      # fast calls are repeated until one measurement lasts this long
 MAX_INNER = 2000

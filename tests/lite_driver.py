@@ -38,8 +38,12 @@ if __name__ == "__main__":
     import openpyxl.writer.excel
     import pandas  # noqa: F401
     import xlwings as xw
-    from xlwings.server import (custom_functions_call, custom_functions_meta,
-                                custom_scripts_call, custom_scripts_meta)
+    from xlwings.server import (
+        custom_functions_call,
+        custom_functions_meta,
+        custom_scripts_call,
+        custom_scripts_meta,
+    )
 
 REFUSED_MODULES = {"threading", "_thread", "subprocess", "multiprocessing", "concurrent",
                    "socket"}

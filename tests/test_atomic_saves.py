@@ -10,11 +10,12 @@ import textwrap
 
 import pytest
 
-from refresh_helpers import build_demo, values
 from trade_resilience_xl import cli
 from trade_resilience_xl.workbook import zip_writer
 from trade_resilience_xl.workbook.file_safety import UnsafeFileError
 from trade_resilience_xl.workbook.openpyxl_io import refresh_file
+
+from refresh_helpers import build_demo, values
 
 
 @pytest.fixture(scope="module")

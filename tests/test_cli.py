@@ -23,7 +23,8 @@ SCRIPT = Path(sys.executable).with_name("trade-resilience")
 
 def run(*args, cwd=None, env=None):
     """The installed console script in a subprocess (falls back to python -m)."""
-    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "trade_resilience_xl.cli"]
+    command = ([str(SCRIPT)] if SCRIPT.exists()
+               else [sys.executable, "-m", "trade_resilience_xl.cli"])
     return subprocess.run(command + [str(a) for a in args], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=120)
 
@@ -367,7 +368,8 @@ def test_excel_setup_dry_run_plans_the_right_steps(fake_home, monkeypatch, capsy
     assert f"1. install the xlwings add-in of this environment: {sys.executable} -m xlwings.cli " \
            "addin install" in out
     assert f'2. set "{key}","{sys.executable}" in {fake_home / config}' in out
-    assert f"3. copy the template workbook to {fake_home / 'Documents' / 'workbook_template.xlsm'}" in out
+    assert ("3. copy the template workbook to "
+            f"{fake_home / 'Documents' / 'workbook_template.xlsm'}") in out
     assert ran == [] and list(fake_home.iterdir()) == []
 
 
@@ -383,7 +385,8 @@ def test_excel_setup_runs_the_steps(fake_home, monkeypatch, capsys):
     assert config.read_text() == f'"LICENSE_KEY","k"\n"INTERPRETER_WIN","{sys.executable}"\n'
     template = fake_home / "Documents" / "workbook_template.xlsm"
     # From a clone, the committed template is copied (the builder is not needed).
-    committed = (Path(excel_setup.__file__).resolve().parents[1] / "workbook_template.xlsm").read_bytes()
+    committed = (Path(excel_setup.__file__).resolve().parents[1]
+                 / "workbook_template.xlsm").read_bytes()
     assert template.read_bytes() == committed
     template.write_bytes(b"user data")          # an existing file is kept ...
     assert cli.main(["excel-setup"]) == 0

@@ -3,8 +3,15 @@
 import numpy as np
 import pytest
 
-from trade_resilience_xl.engine import (InputError, dagum_gini, direction_sign, entropy_weights,
-                                        theil, topsis, between_permutation_test)
+from trade_resilience_xl.engine import (
+    InputError,
+    between_permutation_test,
+    dagum_gini,
+    direction_sign,
+    entropy_weights,
+    theil,
+    topsis,
+)
 
 
 def test_constant_and_all_zero_indicators_get_weight_zero_with_a_warning():
@@ -21,7 +28,8 @@ def test_all_constant_is_an_error():
         entropy_weights([[1, 2], [1, 2], [1, 2]])
 
 
-@pytest.mark.parametrize("bad, where", [(np.nan, "row 2, column X2 is missing"), (np.inf, "row 2, column X2 is infinite")])
+@pytest.mark.parametrize("bad, where", [(np.nan, "row 2, column X2 is missing"),
+                                        (np.inf, "row 2, column X2 is infinite")])
 def test_non_finite_cells_are_located(bad, where):
     x = np.array([[1.0, 2], [3, bad], [5, 6]])
     with pytest.raises(InputError, match=where) as e:
@@ -52,14 +60,16 @@ def test_topsis_on_all_constant_weighted_data_is_an_error():
 
 
 def test_direction_words():
-    assert [direction_sign(v) for v in ("+", "-", "−", 1, -1.0, "Benefit", "COST", "positive",
-                                        "negative", "正", "负")] == [1, -1, -1, 1, -1, 1, -1, 1, -1, 1, -1]
-    assert direction_sign("up") is None and direction_sign(True) is None and direction_sign(0) is None
+    words = ("+", "-", "−", 1, -1.0, "Benefit", "COST", "positive", "negative", "正", "负")
+    assert [direction_sign(v) for v in words] == [1, -1, -1, 1, -1, 1, -1, 1, -1, 1, -1]
+    assert (direction_sign("up") is None and direction_sign(True) is None
+            and direction_sign(0) is None)
 
 
 def test_inequality_needs_valid_values_and_names_unit_and_year():
     x = np.array([[1.0, 2.0], [2.0, 0.0], [3.0, 1.0]])
-    with pytest.raises(InputError, match="Theil L needs positive values: unit Tibet, year 2012 is 0") as e:
+    with pytest.raises(InputError,
+                       match="Theil L needs positive values: unit Tibet, year 2012 is 0") as e:
         theil(x, measure="L", unit_labels=["Beijing", "Tibet", "Hebei"], column_labels=[2011, 2012])
     assert (e.value.unit, e.value.year) == ("Tibet", 2012)
     theil(x, measure="T")  # zeros are fine for T
@@ -97,7 +107,8 @@ def test_permutation_test_needs_two_groups_and_a_count():
 
 
 def test_extreme_magnitudes_are_refused_not_overflowed():
-    with pytest.raises(InputError, match=r"data: row 1, column 2 is 1e\+308; numbers above 1e\+300"):
+    with pytest.raises(InputError,
+                       match=r"data: row 1, column 2 is 1e\+308; numbers above 1e\+300"):
         entropy_weights([[1.0, 1e308], [2.0, -1e308]])
     with pytest.raises(InputError, match=r"population: row 1 is 1e\+308; numbers above"):
         theil([1.0, 2.0], population=[1e308, 1.0])

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from trade_resilience_xl.engine import dagum_gini, theil, topsis, entropy_weights
+from trade_resilience_xl.engine import dagum_gini, entropy_weights, theil, topsis
 
 
 def naive_gini(x, w=None):
@@ -52,7 +52,8 @@ def test_theil_t_and_l_by_definition(weighted_sample):
     x, groups, _ = weighted_sample
     col = x[:, 0]
     assert theil(col).total == pytest.approx(naive_theil_t(col), abs=1e-14)
-    assert theil(col, measure="L").total == pytest.approx(np.mean(np.log(col.mean() / col)), abs=1e-14)
+    assert theil(col, measure="L").total == pytest.approx(np.mean(np.log(col.mean() / col)),
+                                                          abs=1e-14)
     r = theil(col, groups, measure="L")
     # Between L: population shares times log of overall over group mean.
     expected = sum((groups == g).mean() * np.log(col.mean() / col[groups == g].mean())
@@ -66,7 +67,8 @@ def test_paper_formula_is_not_an_exact_decomposition(weighted_sample):
     paper = theil(x, groups, pop, "T", paper_formula=True)
     np.testing.assert_allclose(paper.between, exact.between, atol=1e-14)
     # Within weighted by population shares instead of value shares:
-    np.testing.assert_allclose(paper.within, (exact.pop_share * exact.group_index).sum(axis=1), atol=1e-14)
+    np.testing.assert_allclose(paper.within, (exact.pop_share * exact.group_index).sum(axis=1),
+                               atol=1e-14)
     assert np.abs(paper.total - exact.total).max() > 1e-4
 
 
@@ -85,7 +87,8 @@ def test_dagum_group_gini_is_the_gini_within_each_group(weighted_sample):
     x, groups, pop = weighted_sample
     d = dagum_gini(x[:, 0], groups, pop)
     for j, g in enumerate(d.groups):
-        assert d.group_gini[j] == pytest.approx(naive_gini(x[groups == g, 0], pop[groups == g]), rel=1e-12)
+        assert d.group_gini[j] == pytest.approx(naive_gini(x[groups == g, 0], pop[groups == g]),
+                                                rel=1e-12)
 
 
 def test_dagum_without_overlap_net_between_is_the_gini_of_group_means():
@@ -106,7 +109,8 @@ def test_dagum_integer_weights_equal_replicated_units(weighted_sample):
     reps = pop.astype(int)
     a = dagum_gini(x, groups, pop)
     b = dagum_gini(np.repeat(x, reps, axis=0), np.repeat(groups, reps))
-    for name in ("total", "within", "net_between", "transvariation", "group_gini", "pair_gini", "pair_d"):
+    for name in ("total", "within", "net_between", "transvariation", "group_gini", "pair_gini",
+                 "pair_d"):
         np.testing.assert_allclose(getattr(a, name), getattr(b, name), atol=1e-12)
 
 
@@ -133,7 +137,8 @@ def test_topsis_closeness_does_not_depend_on_the_shift(mexico, shift):
 
 def test_shift_changes_entropy_weights(mexico):
     y, _, _ = mexico
-    assert np.abs(entropy_weights(y, shift=0).weights - entropy_weights(y, shift=1).weights).max() > 0.01
+    unshifted, shifted = entropy_weights(y, shift=0), entropy_weights(y, shift=1)
+    assert np.abs(unshifted.weights - shifted.weights).max() > 0.01
 
 
 @pytest.mark.parametrize("measure", ["T", "L"])

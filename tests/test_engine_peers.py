@@ -1,16 +1,20 @@
 """The engine against independent implementations on real data (PySAL's Mexico panel)."""
 
-import numpy as np
-import pytest
-
-from trade_resilience_xl.engine import (between_permutation_test, entropy_weights, normalize,
-                                        theil, topsis)
-
 # The peers are test requirements: a missing one must fail, not skip.
 import inequality.theil as inequality_theil
+import numpy as np
 import pymcdm
+import pytest
 import skcriteria.agg.topsis as skc_topsis
 import skcriteria.preprocessing.weighters as skc_weighters
+
+from trade_resilience_xl.engine import (
+    between_permutation_test,
+    entropy_weights,
+    normalize,
+    theil,
+    topsis,
+)
 
 # Mexico's seven decades as seven "indicators" of 32 states; two treated as costs so that
 # direction handling is exercised.

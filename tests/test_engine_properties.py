@@ -60,8 +60,8 @@ def test_inequality_is_scale_free_and_row_order_free(data, scale, measure):
     scaled = theil(x * scale, g, pop, measure)
     np.testing.assert_allclose([scaled.total, scaled.between], [t.total, t.between], atol=1e-9)
     d, ds = dagum_gini(x, g, pop), dagum_gini(x * scale, g, pop)
-    np.testing.assert_allclose([ds.total, ds.within, ds.net_between], [d.total, d.within, d.net_between],
-                               atol=1e-9)
+    np.testing.assert_allclose([ds.total, ds.within, ds.net_between],
+                               [d.total, d.within, d.net_between], atol=1e-9)
     perm = np.random.default_rng(0).permutation(len(x))
     tp = theil(x[perm], g[perm], pop[perm], measure)
     assert abs(tp.total - t.total) < 1e-9 and abs(tp.between - t.between) < 1e-9

@@ -1,11 +1,11 @@
 """The shipped illustrative panel: reproducible from its seed, plausible, with a few gaps."""
-import tomllib
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import tomllib
 
 from trade_resilience_xl import example_data as ex
 from trade_resilience_xl.paper import INDICATOR_CODES, PROVINCE_BY_NAME, PROVINCE_NAMES, YEARS

@@ -44,7 +44,8 @@ def test_a_cp936_file_written_by_xlwings_is_read_and_round_trips(tmp_path):
     excel_setup.pin_interpreter(config, "INTERPRETER_WIN", CHINESE_PYTHON, encoding="cp936")
     written = config.read_bytes()
     # (write_text's text mode gives "\n" on Linux, "\r\n" on Windows, as xlwings' open(path, "w").)
-    assert written == f'"LICENSE_KEY","许可"\n"INTERPRETER_WIN","{CHINESE_PYTHON}"\n'.encode("cp936")
+    assert written == ('"LICENSE_KEY","许可"\n'
+                       f'"INTERPRETER_WIN","{CHINESE_PYTHON}"\n').encode("cp936")
     with pytest.raises(UnicodeDecodeError):
         written.decode("utf-8")              # really cp936, not UTF-8
     # ... and what the add-in and xlwings.utils.read_user_config read back from it:
@@ -75,7 +76,7 @@ def test_a_config_not_in_the_code_page_is_refused_in_one_line(tmp_path, monkeypa
     home = tmp_path / "home"
     config = home / ".xlwings" / "xlwings.conf"
     config.parent.mkdir(parents=True)
-    config.write_bytes('"LICENSE_KEY","许可"\n'.encode("utf-8"))
+    config.write_bytes('"LICENSE_KEY","许可"\n'.encode())
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setattr(excel_setup, "current_platform", lambda: "win32")
     monkeypatch.setattr(excel_setup, "run_command", lambda argv: pytest.fail("ran a step"))
@@ -85,4 +86,4 @@ def test_a_config_not_in_the_code_page_is_refused_in_one_line(tmp_path, monkeypa
     assert cli.main(["excel-setup"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(config) in err and "(ascii)" in err
-    assert config.read_bytes() == '"LICENSE_KEY","许可"\n'.encode("utf-8")
+    assert config.read_bytes() == '"LICENSE_KEY","许可"\n'.encode()

@@ -139,11 +139,13 @@ def test_zipfile_never_inflates_past_the_declared_size(tmp_path):
     assert len(data) <= 100
 
 
-@pytest.mark.parametrize("content", [b"Province,Year\nBeijing,2010\n", b"", b"\xd0\xcf\x11\xe0" * 64])
+@pytest.mark.parametrize("content", [b"Province,Year\nBeijing,2010\n", b"",
+                                     b"\xd0\xcf\x11\xe0" * 64])
 def test_not_a_workbook(tmp_path, content):
     path = tmp_path / "data.xlsx"
     path.write_bytes(content)
-    with pytest.raises(UnsafeFileError, match=r"data\.xlsx is not an Excel workbook \(\.xlsx/\.xlsm\)"):
+    with pytest.raises(UnsafeFileError,
+                       match=r"data\.xlsx is not an Excel workbook \(\.xlsx/\.xlsm\)"):
         file_safety.check_readable(path)
 
 
@@ -179,7 +181,8 @@ def test_read_only_target_is_refused(tmp_path):
         with pytest.raises(UnsafeFileError, match="is read-only"):
             file_safety.check_writable(path)
         # Writing elsewhere (--out) is allowed.
-        assert file_safety.check_for_update(path, tmp_path / "copy.xlsx")[1] == tmp_path / "copy.xlsx"
+        copy = tmp_path / "copy.xlsx"
+        assert file_safety.check_for_update(path, copy)[1] == copy
     finally:
         path.chmod(0o644)
 

@@ -7,11 +7,12 @@ import subprocess
 import numpy as np
 import openpyxl
 
-import lo_helpers
-from refresh_helpers import build_demo, values
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.example_data import load_example_panel, paper_indicators
 from trade_resilience_xl.workbook.openpyxl_io import refresh_file
+
+import lo_helpers
+from refresh_helpers import build_demo, values
 
 
 def test_formula_cells_are_read_as_their_calculated_values(tmp_path):

@@ -10,16 +10,14 @@ import hashlib
 import io
 import json
 import re
-import tomllib
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+import tomllib
 from defusedxml import ElementTree as SafeET
 
-from lo_helpers import LibreOffice, require_soffice
-from refresh_helpers import build_demo
 from trade_resilience_xl import cli
 from trade_resilience_xl.lite import program
 from trade_resilience_xl.lite.parts import make_lite
@@ -27,6 +25,9 @@ from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import ooxml
 from trade_resilience_xl.workbook.builder import build_workbook
 from trade_resilience_xl.workbook.info_sheets import NO_MACROS_NOTE
+
+from lo_helpers import LibreOffice, require_soffice
+from refresh_helpers import build_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 WE = "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"
@@ -129,7 +130,8 @@ def test_requirements_pin_the_tested_xlwings_from_pyproject():
     lines = program.requirements_txt().splitlines()
     assert re.fullmatch(r"xlwings==\d+\.\d+\.\d+", pin) and pin in lines
     names = {re.split(r"[<>=!~ ;]", line)[0].lower() for line in lines}
-    assert names == {re.split(r"[<>=!~ ;]", d)[0].lower() for d in dependencies} - {"numpy", "pandas"}
+    declared = {re.split(r"[<>=!~ ;]", d)[0].lower() for d in dependencies}
+    assert names == declared - {"numpy", "pandas"}
 
 
 def test_main_py_carries_every_module_of_the_package_deterministically():

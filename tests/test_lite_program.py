@@ -18,15 +18,16 @@ import numpy as np
 import openpyxl
 import pytest
 import xlwings as xw
-
-from refresh_helpers import build_demo, values
 from test_refresh_xlwings import payload, replay
 from test_udfs_server import BLANK, ERROR, FIXED_CASES, OMIT, direct_call
+
 from trade_resilience_xl import udfs
 from trade_resilience_xl.lite.program import main_py
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import refresh
 from trade_resilience_xl.workbook.openpyxl_io import opened_file, refresh_file
+
+from refresh_helpers import build_demo, values
 
 DRIVER = Path(__file__).with_name("lite_driver.py")
 SCRIPTS = {"refresh_all": "Refresh all", "check_data": "Check data",

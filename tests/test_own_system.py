@@ -10,10 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
-import other_system as O
 import pandas as pd
 import pytest
-from refresh_helpers import first_series_labels, values
 
 from trade_resilience_xl.cli import main
 from trade_resilience_xl.engine import Settings, run_panel
@@ -21,6 +19,9 @@ from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.csv_panel import read_csv_panel
 from trade_resilience_xl.workbook.openpyxl_io import check_file
 from trade_resilience_xl.workbook.result_frame import TABLE_ROW
+
+import other_system as O
+from refresh_helpers import first_series_labels, values
 
 INDEX_NAME = "State capacity / 州能力"
 HEADER = TABLE_ROW - 1          # 0-based index of a result sheet's table header row
@@ -111,7 +112,8 @@ def test_chinese_type_names_only_from_short_labels(tmp_path):
     types = values(book, "Types")
     header = types[HEADER]
     assert "类型" not in header and "Type / 类型" in header
-    assert not [v for r in types for v in r if isinstance(v, str) and v[-2:] in ("高型", "中型", "低型")]
+    assert not [v for r in types for v in r
+                if isinstance(v, str) and v[-2:] in ("高型", "中型", "低型")]
 
 
 def test_tidy_form_gives_the_same_data_sheet(tmp_path, book):

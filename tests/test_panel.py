@@ -6,8 +6,14 @@ import pandas as pd
 import pytest
 
 from trade_resilience_xl import paper
-from trade_resilience_xl.engine import (InputError, Settings, entropy_weights, run_panel, theil,
-                                        topsis)
+from trade_resilience_xl.engine import (
+    InputError,
+    Settings,
+    entropy_weights,
+    run_panel,
+    theil,
+    topsis,
+)
 
 #: The example panel's column names (the engine's defaults are lower-case keys).
 PANEL_COLUMNS = {"unit": "Province", "region": "Region", "year": "Year", "population": "Population"}
@@ -40,13 +46,14 @@ def test_per_year_settings_equal_a_loop_over_years(example_panel, indicator_tabl
         cross = panel.values[:, t, :]
         w = entropy_weights(cross, panel.directions).weights
         np.testing.assert_allclose(r.weights.loc[r.weights.year == year, "weight"], w, atol=1e-14)
-        np.testing.assert_allclose(r.numbers.composite[:, t], topsis(cross, w, panel.directions).score,
-                                   atol=1e-14)
+        np.testing.assert_allclose(r.numbers.composite[:, t],
+                                   topsis(cross, w, panel.directions).score, atol=1e-14)
 
 
 def test_classification_bands_and_types(pooled):
     types = pooled.types
-    assert set(types.columns) == {"unit", "region", "dimension", "score", "rank", "level", "type_en", "type_zh"}
+    assert set(types.columns) == {"unit", "region", "dimension", "score", "rank", "level",
+                                  "type_en", "type_zh"}
     per_dim = types.groupby("dimension")["level"].value_counts().unstack()
     assert per_dim[["high", "medium", "low"]].to_numpy().tolist() == [[10, 11, 10], [10, 11, 10]]
     resist, recon = pooled.panel.dimension_order
@@ -66,11 +73,15 @@ def test_theil_table_is_the_decomposition_of_the_composite_by_year(pooled):
     parts = t[t.component.isin(["within", "between"])].groupby("year")["value"].sum()
     np.testing.assert_allclose(parts, total, atol=1e-12)
     contributions = t[t.component == "group_contribution"].groupby("year")["value"].sum()
-    np.testing.assert_allclose(contributions, t[t.component == "within_share"].set_index("year")["value"], atol=1e-12)
-    assert list(t[(t.year == 2010) & (t.component == "group_index")]["group"]) == list(dict.fromkeys(pooled.panel.regions))
+    np.testing.assert_allclose(contributions,
+                               t[t.component == "within_share"].set_index("year")["value"],
+                               atol=1e-12)
+    assert (list(t[(t.year == 2010) & (t.component == "group_index")]["group"])
+            == list(dict.fromkeys(pooled.panel.regions)))
     d = pooled.dagum
     dtotal = d[d.component == "total"].set_index("year")["value"]
-    dparts = d[d.component.isin(["within", "net_between", "transvariation"])].groupby("year")["value"].sum()
+    dparts = (d[d.component.isin(["within", "net_between", "transvariation"])]
+              .groupby("year")["value"].sum())
     np.testing.assert_allclose(dparts, dtotal, atol=1e-12)
 
 
@@ -110,13 +121,19 @@ def _broken(example_panel, change):
 
 @pytest.mark.parametrize("change, message", [
     (lambda d: d.drop(index=5), "Beijing has no row for 2015; every unit needs every year"),
-    (lambda d: d.assign(**{"Year": d.Year.where(d.index != 1, 2010)}), "Beijing has more than one row for 2010"),
-    (lambda d: d.assign(**{"X5": d.X5.astype(object).where(d.index != 3, "n/a")}), "X5 for Beijing, 2013 is 'n/a'; a number expected"),
-    (lambda d: d.assign(**{"Region": d.Region.where(d.index != 2, "West")}), "Beijing is in more than one region"),
-    (lambda d: d.assign(**{"Population": d.Population.where(d.index != 4, -3.0)}), "population for Beijing, 2014 is -3; it must be positive"),
-    (lambda d: d.assign(**{"X1": d.X1.where(d.Province != "Tibet")}), "Tibet has no value for X1 in any year"),
+    (lambda d: d.assign(**{"Year": d.Year.where(d.index != 1, 2010)}),
+     "Beijing has more than one row for 2010"),
+    (lambda d: d.assign(**{"X5": d.X5.astype(object).where(d.index != 3, "n/a")}),
+     "X5 for Beijing, 2013 is 'n/a'; a number expected"),
+    (lambda d: d.assign(**{"Region": d.Region.where(d.index != 2, "West")}),
+     "Beijing is in more than one region"),
+    (lambda d: d.assign(**{"Population": d.Population.where(d.index != 4, -3.0)}),
+     "population for Beijing, 2014 is -3; it must be positive"),
+    (lambda d: d.assign(**{"X1": d.X1.where(d.Province != "Tibet")}),
+     "Tibet has no value for X1 in any year"),
     (lambda d: d.drop(columns="X7"), "indicator X7 has no column in the data"),
-    (lambda d: d.assign(**{"X2": d.X2.where(d.index != 0, np.inf)}), "X2 for Beijing, 2010 is infinite"),
+    (lambda d: d.assign(**{"X2": d.X2.where(d.index != 0, np.inf)}),
+     "X2 for Beijing, 2010 is infinite"),
 ])
 def test_bad_panels_say_what_and_where(example_panel, indicator_table, change, message):
     with pytest.raises(InputError) as e:
@@ -128,16 +145,19 @@ def test_stop_on_missing_and_bad_settings(example_panel, indicator_table):
     with pytest.raises(InputError, match=r"is missing for .* \(missing values are set to stop\)"):
         run_panel(example_panel, indicator_table, Settings(missing="stop"), columns=PANEL_COLUMNS)
     with pytest.raises(InputError, match="setting weighting is 'yearly'"):
-        run_panel(example_panel, indicator_table, Settings(weighting="yearly"), columns=PANEL_COLUMNS)
+        run_panel(example_panel, indicator_table, Settings(weighting="yearly"),
+                  columns=PANEL_COLUMNS)
     with pytest.raises(InputError, match="classification year 1999 is not in the data"):
-        run_panel(example_panel, indicator_table, Settings(classification_basis=1999), columns=PANEL_COLUMNS)
+        run_panel(example_panel, indicator_table, Settings(classification_basis=1999),
+                  columns=PANEL_COLUMNS)
     bad = indicator_table.copy()
     bad.loc[2, "direction"] = "up"
     with pytest.raises(InputError, match="indicator X3 has direction 'up'; use \\+ or -"):
         run_panel(example_panel, bad, columns=PANEL_COLUMNS)
 
 
-def test_a_system_with_other_than_two_dimensions_gets_levels_but_no_type(example_panel, indicator_table):
+def test_a_system_with_other_than_two_dimensions_gets_levels_but_no_type(example_panel,
+                                                                          indicator_table):
     three = indicator_table.assign(dimension=["A"] * 4 + ["B"] * 5 + ["C"] * 4)
     r = run_panel(example_panel, three, columns=PANEL_COLUMNS)
     assert set(r.types.dimension) == {"A", "B", "C"} and (r.types.type_en == "").all()

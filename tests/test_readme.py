@@ -12,7 +12,8 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
-@pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=[f"block{i}" for i in range(len(PYTHON_BLOCKS))])
+@pytest.mark.parametrize("block", PYTHON_BLOCKS,
+                         ids=[f"block{i}" for i in range(len(PYTHON_BLOCKS))])
 def test_python_examples_run(block, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)                # examples may write files (the CSV example)
     namespace: dict = {}

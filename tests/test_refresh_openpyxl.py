@@ -9,17 +9,29 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from refresh_helpers import (INPUT_SHEETS, build_demo, cells, find_row, first_series_labels,
-                             openpyxl_resave, values)
 from trade_resilience_xl import paper
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.example_data import load_example_panel
-from trade_resilience_xl.workbook import ooxml, ribbon
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.openpyxl_io import (OpenpyxlBook, check_file, clear_file,
-                                                      refresh_file)
+from trade_resilience_xl.workbook import ooxml, ribbon
+from trade_resilience_xl.workbook.openpyxl_io import (
+    OpenpyxlBook,
+    check_file,
+    clear_file,
+    refresh_file,
+)
 from trade_resilience_xl.workbook.read_inputs import read_inputs
 from trade_resilience_xl.workbook.refresh import refresh
+
+from refresh_helpers import (
+    INPUT_SHEETS,
+    build_demo,
+    cells,
+    find_row,
+    first_series_labels,
+    openpyxl_resave,
+    values,
+)
 
 FIXED = dt.datetime(2024, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -134,8 +146,10 @@ def test_inputs_untouched_vba_identical_ribbon_kept(template, refreshed):
     old_book, new_book = openpyxl.load_workbook(template), openpyxl.load_workbook(refreshed)
     for sheet in INPUT_SHEETS:
         old_ws, new_ws = old_book[sheet], new_book[sheet]
-        assert ([(str(v.sqref), v.formula1, v.type) for v in new_ws.data_validations.dataValidation]
-                == [(str(v.sqref), v.formula1, v.type) for v in old_ws.data_validations.dataValidation]
+        assert ([(str(v.sqref), v.formula1, v.type)
+                 for v in new_ws.data_validations.dataValidation]
+                == [(str(v.sqref), v.formula1, v.type)
+                    for v in old_ws.data_validations.dataValidation]
                 ), sheet
         assert dict(new_ws.tables.items()) == dict(old_ws.tables.items()), sheet  # name -> ref
         assert (new_ws.freeze_panes, sorted(map(str, new_ws.merged_cells.ranges))) == (
@@ -298,7 +312,8 @@ def test_resilience_type_formula_agrees_with_the_types_sheet(refreshed):
     header = find_row(rows, "Province / 省份")
     body = [r for r in rows[header + 1:header + 32]]
     resistance, reconstruction = [r[2] for r in body], [r[5] for r in body]
-    assert [c[0] for c in udfs.RESILIENCE_TYPE(resistance, reconstruction, "zh")] == [r[9] for r in body]
+    assert ([c[0] for c in udfs.RESILIENCE_TYPE(resistance, reconstruction, "zh")]
+            == [r[9] for r in body])
 
 
 def test_unit_label_and_index_name_are_read_as_typed(template, tmp_path):

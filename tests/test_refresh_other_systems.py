@@ -5,12 +5,13 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 
-from refresh_helpers import values
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.example_data import load_example_panel
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.builder import build_workbook
 from trade_resilience_xl.workbook.openpyxl_io import refresh_file
+
+from refresh_helpers import values
 
 PROVINCES = ["Beijing", "Shanghai", "Guangdong", "Anhui", "Henan", "Hunan", "Sichuan",
              "Yunnan", "Gansu"]

@@ -15,11 +15,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from refresh_helpers import build_demo, values
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import ooxml, ribbon
 from trade_resilience_xl.workbook.openpyxl_io import OpenpyxlBook, refresh_file
 from trade_resilience_xl.workbook.refresh import refresh
+
+from refresh_helpers import build_demo, values
 
 FIXED = dt.datetime(2024, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -14,11 +14,11 @@ import openpyxl
 import pytest
 import xlwings as xw
 
-from refresh_helpers import build_demo, values
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import xlwings_io
 from trade_resilience_xl.workbook.openpyxl_io import refresh_file
 
+from refresh_helpers import build_demo, values
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -6,13 +6,13 @@ import shutil
 import subprocess
 
 import numpy as np
+import PIL.Image  # noqa: E402  (Pillow is a test requirement)
 import pytest
+
+from trade_resilience_xl.workbook.openpyxl_io import refresh_file
 
 import lo_helpers
 from refresh_helpers import build_demo
-from trade_resilience_xl.workbook.openpyxl_io import refresh_file
-
-import PIL.Image  # noqa: E402  (Pillow is a test requirement)
 
 PIL = PIL.Image
 lo_helpers.require_soffice()
@@ -48,8 +48,9 @@ def pdf(tmp_path_factory):
 @pytest.fixture(scope="module")
 def own_pdf(tmp_path_factory):
     """A user's own system (US-state test panel, see other_system), built by `new`."""
-    import other_system
     from trade_resilience_xl.cli import main
+
+    import other_system
 
     folder = tmp_path_factory.mktemp("own")
     panel, indicators = other_system.write_csvs(folder)

@@ -5,14 +5,14 @@ import sys
 import textwrap
 from pathlib import Path
 
+import oletools.olevba as olevba  # test requirements: missing must fail, not skip
 import openpyxl
 import pytest
 from defusedxml import ElementTree as SafeET
 
-from refresh_helpers import openpyxl_resave
 from trade_resilience_xl.workbook import ooxml, ribbon, vba
 
-import oletools.olevba as olevba  # test requirements: missing must fail, not skip
+from refresh_helpers import openpyxl_resave
 
 NS = {"ui": ribbon.CUSTOM_UI_NAMESPACE}
 EXPECTED_BUTTONS = [
@@ -67,8 +67,10 @@ def test_ribbon_part_and_root_relationship(built):
     parts = ooxml.read_parts(built)
     assert parts[ribbon.CUSTOM_UI_PART] == ribbon.ribbon_xml().encode("utf-8")
     rels = ooxml.relationships(parts[ooxml.ROOT_RELS_PART])
-    assert [r["Target"] for r in rels if r["Type"] == ribbon.CUSTOM_UI_RELATIONSHIP] == [ribbon.CUSTOM_UI_PART]
-    assert ooxml.content_type_of(parts["[Content_Types].xml"], ribbon.CUSTOM_UI_PART) == "application/xml"
+    assert ([r["Target"] for r in rels if r["Type"] == ribbon.CUSTOM_UI_RELATIONSHIP]
+            == [ribbon.CUSTOM_UI_PART])
+    assert (ooxml.content_type_of(parts["[Content_Types].xml"], ribbon.CUSTOM_UI_PART)
+            == "application/xml")
 
 
 def test_every_on_action_is_a_ribbon_callback_sub(built):
@@ -102,7 +104,8 @@ def test_ribbon_survives_openpyxl_load_and_save(built, tmp_path):
         parts = ooxml.read_parts(path)
         assert parts[ribbon.CUSTOM_UI_PART] == ribbon.ribbon_xml().encode("utf-8")
         rels = ooxml.relationships(parts[ooxml.ROOT_RELS_PART])
-        assert [r["Target"] for r in rels if r["Type"] == ribbon.CUSTOM_UI_RELATIONSHIP] == [ribbon.CUSTOM_UI_PART]
+        assert ([r["Target"] for r in rels if r["Type"] == ribbon.CUSTOM_UI_RELATIONSHIP]
+                == [ribbon.CUSTOM_UI_PART])
 
 
 def test_add_ribbon_is_idempotent(built):

@@ -59,7 +59,8 @@ def test_xml_parsing_is_defused(source):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             owner = node.func.value
             if node.func.attr in {"fromstring", "parse", "iterparse", "XML"} and \
-                    isinstance(owner, ast.Name) and owner.id in {"ET", "ElementTree", "etree", "minidom"}:
+                    isinstance(owner, ast.Name) and \
+                    owner.id in {"ET", "ElementTree", "etree", "minidom"}:
                 pytest.fail(f"{source}:{node.lineno}: {owner.id}.{node.func.attr} is not defused")
 
 
@@ -94,7 +95,8 @@ def test_ribbon_macros_only_run_this_package():
         assert allowed.match(line), line
 
 
-FORBIDDEN_VBA = re.compile(r"\b(Shell|CreateObject|GetObject|Kill|Environ|Evaluate|ExecuteExcel4Macro|"
+FORBIDDEN_VBA = re.compile(r"\b(Shell|CreateObject|GetObject|Kill|Environ|Evaluate|"
+                           r"ExecuteExcel4Macro|"
                            r"URLDownloadToFile|Declare|AutoOpen|Auto_Open|Workbook_Open|"
                            r"MacScript|AppleScriptTask|SendKeys)\b|\bOpen\b.+\bFor\b", re.I)
 

@@ -28,7 +28,8 @@ def test_committed_template_equals_a_fresh_build_part_by_part(rebuilt):
     assert list(committed) == list(fresh), "the parts or their order differ: rebuild the template"
     for name in committed:
         assert committed[name] == fresh[name], (
-            f"{name} differs: run `trade-resilience template --rebuild workbook_template.xlsm` and commit")
+            f"{name} differs: run `trade-resilience template --rebuild workbook_template.xlsm` "
+            "and commit")
 
 
 def _modules(path):

@@ -64,7 +64,8 @@ def test_entropy_weights_match_engine_in_every_orientation(panel, signs):
     data = excel(x.tolist())
     for directions in (row(symbols(signs)), column(symbols(signs)),
                        column(["benefit" if s > 0 else "COST" for s in signs]),
-                       row([float(s) for s in signs]), column(["正" if s > 0 else "负" for s in signs])):
+                       row([float(s) for s in signs]),
+                       column(["正" if s > 0 else "负" for s in signs])):
         got = udfs.ENTROPY_WEIGHTS(data, directions)
         assert isinstance(got, list) and len(got) == 1 and len(got[0]) == 13
         assert all(type(v) is float for v in got[0])
@@ -77,7 +78,8 @@ def test_entropy_weights_match_engine_in_every_orientation(panel, signs):
 
 
 def test_constant_column_gets_weight_zero():
-    got = udfs.ENTROPY_WEIGHTS([[1.0, 5.0, 7.0], [2.0, 5.0, 3.0], [4.0, 5.0, 1.0]], ["+", "+", "-"], 0)
+    got = udfs.ENTROPY_WEIGHTS([[1.0, 5.0, 7.0], [2.0, 5.0, 3.0], [4.0, 5.0, 1.0]],
+                               ["+", "+", "-"], 0)
     assert got[0][1] == 0.0
     np.testing.assert_allclose(got[0], [0.5575314901415596, 0.0, 0.4424685098584405])
 
@@ -123,7 +125,8 @@ def test_theil_decomp_panel_table(panel):
     pop = frame.pivot(index="Province", columns="Year", values="Population").loc[wide.index]
     x = wide.to_numpy()
     result = engine.theil(x, list(regions), pop.to_numpy(), "T")
-    table = udfs.THEIL_DECOMP(excel(x.tolist()), excel(pop.to_numpy().tolist()), column(list(regions)))
+    table = udfs.THEIL_DECOMP(excel(x.tolist()), excel(pop.to_numpy().tolist()),
+                              column(list(regions)))
     labels = [r[0] for r in table]
     groups = list(dict.fromkeys(regions))
     assert labels == (["Total", "Within", "Between", "Within share", "Between share"] + groups
@@ -132,10 +135,13 @@ def test_theil_decomp_panel_table(panel):
     np.testing.assert_allclose(table[0][1:], result.total)
     np.testing.assert_allclose(table[2][1:], result.between)
     np.testing.assert_allclose([r[1:] for r in table[5:5 + len(groups)]], result.group_index.T)
-    np.testing.assert_allclose([r[1:] for r in table[5 + len(groups):]], result.group_contribution.T)
+    np.testing.assert_allclose([r[1:] for r in table[5 + len(groups):]],
+                               result.group_contribution.T)
     # One population column = the same weights every year; blank pop = equal weights.
-    one_pop = udfs.THEIL_DECOMP(excel(x.tolist()), column(list(pop.iloc[:, 0])), row(list(regions)), "L")
-    np.testing.assert_allclose(one_pop[0][1:], engine.theil(x, list(regions), pop.iloc[:, 0].to_numpy(), "L").total)
+    one_pop = udfs.THEIL_DECOMP(excel(x.tolist()), column(list(pop.iloc[:, 0])),
+                                row(list(regions)), "L")
+    np.testing.assert_allclose(one_pop[0][1:],
+                               engine.theil(x, list(regions), pop.iloc[:, 0].to_numpy(), "L").total)
     equal = udfs.THEIL_DECOMP(excel(x.tolist()), None, column(list(regions)))
     np.testing.assert_allclose(equal[0][1:], engine.theil(x, list(regions)).total)
 
@@ -145,7 +151,8 @@ def test_theil_decomp_single_year_as_row_or_column():
     expected = engine.theil(np.array(scores), regions)
     for shape in (row, column):
         table = udfs.THEIL_DECOMP(shape(scores), None, shape(regions))
-        assert [r[0] for r in table][:5] == ["Total", "Within", "Between", "Within share", "Between share"]
+        assert [r[0] for r in table][:5] == ["Total", "Within", "Between", "Within share",
+                                             "Between share"]
         assert table[0][1] == pytest.approx(expected.total)
         assert table[5] == ["E", pytest.approx(expected.group_index[0])]
         assert table[-1] == ["C contribution", pytest.approx(expected.group_contribution[2])]
@@ -173,7 +180,8 @@ def test_dagum_gini_table():
 def test_theil_number():
     x, pop = [1.0, 2.0, 3.0, 10.0], [5.0, 1.0, 1.0, 2.0]
     assert udfs.THEIL(row(x)) == pytest.approx(engine.theil(x).total)
-    assert udfs.THEIL(column(x), row(pop), "l") == pytest.approx(engine.theil(x, None, pop, "L").total)
+    assert udfs.THEIL(column(x), row(pop), "l") == pytest.approx(
+        engine.theil(x, None, pop, "L").total)
     assert type(udfs.THEIL(x)) is float
 
 
@@ -328,7 +336,8 @@ BAD_INPUTS = [
     (udfs.ENTROPY_WEIGHTS, (D, DIRS, -1.0), "ENTROPY_WEIGHTS: shift is -1; a number >= 0 expected"),
     (udfs.ENTROPY_TABLE, (D, DIRS, "abc"),
      'ENTROPY_TABLE: shift is text ("abc"); a number >= 0 expected'),
-    (udfs.NORMALIZE, (D, DIRS, [0.1, 0.2]), "NORMALIZE: shift must be a single cell; it has 2 cells"),
+    (udfs.NORMALIZE, (D, DIRS, [0.1, 0.2]),
+     "NORMALIZE: shift must be a single cell; it has 2 cells"),
     (udfs.TOPSIS, (D, [0.5, 0.5]), "TOPSIS: weights has 2 cells for 3 columns of data"),
     (udfs.TOPSIS, (D, [0.5, -0.5, 1.0]), "TOPSIS: weights cell 2 is -0.5; weights must be >= 0"),
     (udfs.COMPOSITE_SCORE, (D, [0.0, 0.0, 0.0]),
@@ -403,8 +412,8 @@ BAD_INPUTS = [
      "DAGUM_GINI: scores cell 2 is too small a number (below 2.2e-308); numbers expected"),
 ]
 # TOPSIS with a positive weight only on a constant column: the engine's own message.
-BAD_INPUTS[20] = (udfs.TOPSIS, ([[1.0, 5.0, 7.0], [2.0, 5.0, 3.0], [4.0, 5.0, 1.0]], [0.0, 1.0, 0.0],
-                                DIRS),
+BAD_INPUTS[20] = (udfs.TOPSIS, ([[1.0, 5.0, 7.0], [2.0, 5.0, 3.0], [4.0, 5.0, 1.0]],
+                                [0.0, 1.0, 0.0], DIRS),
                   "TOPSIS: every indicator with a positive weight is constant; TOPSIS cannot rank")
 
 
@@ -435,7 +444,8 @@ def test_engine_error_positions_become_1_based_range_positions():
             == "Gini needs a positive mean; every value is 0 in column 2 (scores column 2)")
     err = engine.InputError("bad", row=4, column=2)
     assert excel_results.engine_message(err, "data", "block") == "bad (data row 5, column 3)"
-    assert excel_results.engine_message(engine.InputError("bad", row=4), "x", "vector") == "bad (x cell 5)"
+    assert excel_results.engine_message(engine.InputError("bad", row=4), "x",
+                                        "vector") == "bad (x cell 5)"
     assert excel_results.engine_message(engine.InputError("plain"), "x", "vector") == "plain"
 
 
@@ -516,4 +526,5 @@ def test_generated_vba_module_has_every_function_with_optional_arguments():
     assert "Sub " not in source
     # olevba flags quoted all-alphanumeric strings of length 4k that are not hex as Base64.
     for text in re.findall(r'"([^"]*)"', source):
-        assert not (text.isalnum() and len(text) % 4 == 0 and not re.fullmatch(r"[0-9A-Fa-f]+", text)), text
+        assert not (text.isalnum() and len(text) % 4 == 0
+                    and not re.fullmatch(r"[0-9A-Fa-f]+", text)), text

@@ -23,14 +23,16 @@ WHERE = r"\w+(?: row \d+, column \d+| cell \d+)?"
 NUMBER = r"-?(?:\d+(?:\.\d+)?(?:e[+-]\d+)?|inf)"
 CELL_PROBLEM = (r"(?:is blank or an error value|is (?:TRUE|FALSE) \(a logical value\)|"
                 r'is text \(".*"\)|is a date or time|is not a finite number|is not a number|'
-                r"is too small a number \(below 2\.2e-308\)|is too large a number \(above 1e\+300\))")
+                r"is too small a number \(below 2\.2e-308\)|"
+                r"is too large a number \(above 1e\+300\))")
 MEASURE = r"(?:Theil T|Theil L|the Gini)"
 CATALOGUE = [re.compile(p) for p in (
     rf"{WHERE} {CELL_PROBLEM}; numbers expected",
     r"\w+ has 1 row; at least 2 rows \((?:observations|units)\) expected",
     r"\w+ has \d+ cells? for \d+ (?:columns of data|rows of scores|rows of x|cells of resistance)",
-    rf'{WHERE} (?:is blank or an error value|is (?:".*"|{NUMBER}|TRUE|FALSE|not a (?:finite )?number|too large a number)); '
-    r"use \+ or - \(also 1/-1, benefit/cost, positive/negative, 正/负\)",
+    (rf'{WHERE} (?:is blank or an error value|is (?:".*"|{NUMBER}|TRUE|FALSE|'
+     r"not a (?:finite )?number|too large a number)); "
+     r"use \+ or - \(also 1/-1, benefit/cost, positive/negative, 正/负\)"),
     r"\w+ must be one row or one column; it has \d+ rows? and \d+ columns",
     r"every indicator is constant; entropy weights are undefined",
     rf"shift {CELL_PROBLEM}; a number >= 0 expected",
@@ -43,7 +45,8 @@ CATALOGUE = [re.compile(p) for p in (
     rf"\w+ (?:column \d+ is|are) all 0; {MEASURE} needs a positive mean",
     rf"{WHERE} is {NUMBER}; populations must be positive",
     r"pop has \d+ rows? for \d+ rows of (?:scores|x)",
-    r"pop has \d+ columns; (?:scores|x) has \d+ \(use 1 column for the same population every year\)",
+    r"pop has \d+ columns; (?:scores|x) has \d+ "
+    r"\(use 1 column for the same population every year\)",
     rf"{WHERE} (?:is blank or an error value|is not a finite number); a region name expected",
     r'regions holds one region only \(".*"\); a decomposition needs at least 2',
     r'measure (?:is blank or an error value|is .*); use T \(Theil T\) or L \(Theil L\)',
@@ -150,14 +153,16 @@ def excel_shaped(cell):
 
 ANY = excel_shaped(CELL)
 NUMBERS = excel_shaped(NUMBER_CELL)
-DIRECTIONS = excel_shaped(st.sampled_from(["+", "-", 1.0, -1.0, "cost", "benefit", "正", "x", None]))
+DIRECTIONS = excel_shaped(st.sampled_from(["+", "-", 1.0, -1.0, "cost", "benefit", "正", "x",
+                                           None]))
 LABELS = excel_shaped(st.one_of(st.sampled_from(["East", "West", "Central", "East ", None, ""]),
                                 st.integers(1, 3), st.floats(1, 3), st.booleans()))
 OPTIONAL = st.one_of(st.none(), ANY)
 
 
 def matching(n_draw, m_draw, cell=NUMBER_CELL):
-    return st.lists(st.lists(cell, min_size=m_draw, max_size=m_draw), min_size=n_draw, max_size=n_draw)
+    return st.lists(st.lists(cell, min_size=m_draw, max_size=m_draw),
+                    min_size=n_draw, max_size=n_draw)
 
 
 CLEAN = st.one_of(st.floats(-1e3, 1e3), st.floats(0, 1e6), st.integers(-3, 30))
@@ -202,7 +207,7 @@ def grouped_call(draw):
 def test_catalogue_covers_the_word_for_word_tests():
     from test_udfs import BAD_INPUTS
 
-    for function, _, message in BAD_INPUTS:
+    for _function, _, message in BAD_INPUTS:
         assert documented(message.split(": ", 1)[1]), message
 
 
@@ -303,7 +308,8 @@ def test_moderate_numbers_never_overflow(n, m, data):
     calls = [("ENTROPY_WEIGHTS", (x, signs)), ("ENTROPY_TABLE", (x, signs, 0)),
              ("NORMALIZE", (x, signs)), ("TOPSIS", (x, weights, signs)),
              ("COMPOSITE_SCORE", (x, weights, signs, 0.01)),
-             ("THEIL_DECOMP", (positive, pop, regions)), ("THEIL_DECOMP", (positive, None, regions, "L")),
+             ("THEIL_DECOMP", (positive, pop, regions)),
+             ("THEIL_DECOMP", (positive, None, regions, "L")),
              ("DAGUM_GINI", (positive, pop, regions)),
              ("THEIL", ([r[0] for r in positive], pop)),
              ("RESILIENCE_TYPE", ([r[0] for r in x], [r[-1] for r in x]))]
@@ -330,7 +336,8 @@ def test_omitted_directions_on_raw_data_are_refused(name, n, m, data):
     check_result(name, result)
 
 
-@pytest.mark.parametrize("name", sorted(n for n in dir(udfs) if n.isupper() and not n.startswith("_")))
+@pytest.mark.parametrize("name", sorted(n for n in dir(udfs)
+                                        if n.isupper() and not n.startswith("_")))
 def test_every_function_is_fuzzed(name):
     assert callable(getattr(udfs, name))
     fuzzed = {"ENTROPY_WEIGHTS", "ENTROPY_TABLE", "NORMALIZE", "TOPSIS", "COMPOSITE_SCORE",

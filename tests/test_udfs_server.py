@@ -209,6 +209,7 @@ def test_cases_cover_values_and_messages_of_every_function(server_run):
     cases, _, results = server_run
     for name in {n for n, _ in cases}:
         outcomes = [r for (n, _), r in zip(cases, results) if n == name]
-        messages = [r for r in outcomes if isinstance(r[0][0], str) and r[0][0].startswith(f"{name}: ")]
+        messages = [r for r in outcomes
+                    if isinstance(r[0][0], str) and r[0][0].startswith(f"{name}: ")]
         assert messages and len(messages) < len(outcomes), name
         assert not any("unexpected error" in m[0][0] for m in messages), name

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-import pytest
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import range_boundaries
 

@@ -9,8 +9,8 @@ import struct
 from pathlib import Path
 
 import olefile
-import openpyxl
 import oletools.olevba as olevba  # a test requirement: missing must fail, not skip
+import openpyxl
 import pytest
 
 from trade_resilience_xl.workbook import cfb_repairs, ooxml, vba

@@ -9,18 +9,17 @@ import sys
 import textwrap
 from pathlib import Path
 
+import oletools.olevba as olevba  # a test requirement: missing must fail, not skip
 import openpyxl
+import pyopenvba  # a test requirement: missing must fail, not skip
 import pytest
 from defusedxml import ElementTree as SafeET
 
-from refresh_helpers import openpyxl_resave
 from trade_resilience_xl.workbook import ooxml, vba
 from trade_resilience_xl.workbook.ribbon import BUTTONS, CALLBACK_MODULE
 
-import pyopenvba  # a test requirement: missing must fail, not skip
-import oletools.olevba as olevba  # a test requirement: missing must fail, not skip
-
 import lo_helpers  # noqa: E402  (tests/ is on sys.path under pytest's rootdir import)
+from refresh_helpers import openpyxl_resave
 
 SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 XLWINGS_DIR = Path(__import__("xlwings").__file__).parent
@@ -204,7 +203,8 @@ def test_real_udfs_module_generates_and_parses():
     source = vba.xlwings_udfs_source("trade_resilience_xl.udfs")
     public = [name for name in dir(udfs) if inspect.isfunction(getattr(udfs, name))
               and getattr(udfs, name).__module__ == udfs.__name__ and not name.startswith("_")]
-    assert re.findall(r"(?m)^Function (\w+)\(", source), "no @xw.func found in trade_resilience_xl.udfs"
+    assert re.findall(r"(?m)^Function (\w+)\(", source), (
+        "no @xw.func found in trade_resilience_xl.udfs")
     for name in re.findall(r"(?m)^Function (\w+)\(", source):
         assert name in public
     from pyopenvba.interpreter import parse_module
@@ -220,7 +220,8 @@ def test_package_parts(built):
     assert ooxml.content_type_of(types, "anything.bin") == vba.VBA_PROJECT_CONTENT_TYPE
     assert ooxml.content_type_of(types, "xl/workbook.xml") == vba.MACRO_ENABLED_MAIN
     rels = ooxml.relationships(parts["xl/_rels/workbook.xml.rels"])
-    assert [r["Target"] for r in rels if r["Type"] == vba.VBA_PROJECT_RELATIONSHIP] == ["vbaProject.bin"]
+    assert ([r["Target"] for r in rels if r["Type"] == vba.VBA_PROJECT_RELATIONSHIP]
+            == ["vbaProject.bin"])
     assert list(parts)[0] == "[Content_Types].xml"
 
 
@@ -273,7 +274,8 @@ def test_project_is_source_only_and_references_the_addin(built):
         assert {m.name: m.text_offset for m in project.modules} == dict.fromkeys(
             [m.name for m in project.modules], 0)
         assert book.validate() == []
-        ours = {s.reference.name: project.dir_raw[s.start:s.end] for s in reference_spans(project.dir_raw)}
+        ours = {s.reference.name: project.dir_raw[s.start:s.end]
+                for s in reference_spans(project.dir_raw)}
     with ExcelFile(XLWINGS_DIR / "quickstart.xlsm") as quickstart:
         raw = quickstart.vba_project().dir_raw
         shipped = {s.reference.name: raw[s.start:s.end] for s in reference_spans(raw)}
@@ -305,7 +307,8 @@ def test_vba_project_survives_openpyxl_roundtrip(built, tmp_path):
     openpyxl_resave(built, resaved)
     before, after = ooxml.read_parts(built), ooxml.read_parts(resaved)
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
-    assert ooxml.content_type_of(after["[Content_Types].xml"], "xl/workbook.xml") == vba.MACRO_ENABLED_MAIN
+    assert (ooxml.content_type_of(after["[Content_Types].xml"], "xl/workbook.xml")
+            == vba.MACRO_ENABLED_MAIN)
     assert code_names(after) == code_names(before)
 
 
@@ -316,7 +319,8 @@ def test_olevba_findings_are_exactly_the_expected_ones(built):
 
 
 def test_our_vba_has_no_auto_run_shell_or_io(demo_udf_module):
-    forbidden = re.compile(r"\b(Workbook_Open|Auto_Open|Shell|CreateObject|GetObject|Kill|Open\s+\S+\s+For"
+    forbidden = re.compile(r"\b(Workbook_Open|Auto_Open|Shell|CreateObject|GetObject|Kill"
+                           r"|Open\s+\S+\s+For"
                            r"|URLDownloadToFile|MSXML2|WinHttp|Declare)\b", re.IGNORECASE)
     for name, source in vba.standard_modules(demo_udf_module).items():
         assert not forbidden.search(source), name

@@ -159,7 +159,10 @@ def _run_refresh(source: Path, target: Path):
         try:
             report = _refresh_module().refresh(book, progress=progress)
         except Exception as error:
-            raise _located(source, error) or error
+            located = _located(source, error)
+            if located is None:
+                raise
+            raise located from error
         finally:
             progress.close()
         if not report.ok or report.problems:
@@ -190,7 +193,7 @@ def cmd_refresh(args) -> int:
 
 def _check_csv_folder(folder: Path) -> None:
     """Refuse a ``--csv`` folder that cannot be written, before anything is written."""
-    from trade_resilience_xl.tidy_csv import TABLES, OPTIONAL_TABLES
+    from trade_resilience_xl.tidy_csv import OPTIONAL_TABLES, TABLES
 
     if folder.exists() and not folder.is_dir():
         raise CommandError(f"--csv {folder}: exists and is not a folder")

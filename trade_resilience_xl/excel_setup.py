@@ -27,9 +27,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 TEMPLATE_NAME = "workbook_template.xlsm"
 SUPPORTED = {"win32": "WIN", "darwin": "MAC"}

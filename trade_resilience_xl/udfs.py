@@ -22,15 +22,19 @@ from trade_resilience_xl import excel_args as args
 from trade_resilience_xl import excel_results as results
 from trade_resilience_xl.excel_results import excel_function
 
-_DATA_DOC = "Indicator values: one row per observation (province-year), one column per indicator."
+_DATA_DOC = ("Indicator values: one row per observation (province-year), "
+             "one column per indicator.")
 _DIRECTIONS_DOC = ("One cell per column of data, as a row or a column: + (benefit) or - (cost); "
                    "also 1/-1, benefit/cost, positive/negative, 正/负.")
-_SHIFT_DOC = "Added to every min-max normalised value (default 1, as in the paper; 0.0001 and 0.01 are common)."
-_WEIGHTS_DOC = "One weight >= 0 per column of data, as a row or a column (e.g. =ENTROPY_WEIGHTS(...)); rescaled to sum 1."
-_OPTIONAL_DIRECTIONS_DOC = ("+ or - per column of data; may be left out only when data is NORMALIZE's "
-                            "output (then all are benefits).")
+_SHIFT_DOC = ("Added to every min-max normalised value (default 1, as in the paper; "
+              "0.0001 and 0.01 are common).")
+_WEIGHTS_DOC = ("One weight >= 0 per column of data, as a row or a column "
+                "(e.g. =ENTROPY_WEIGHTS(...)); rescaled to sum 1.")
+_OPTIONAL_DIRECTIONS_DOC = ("+ or - per column of data; may be left out only when data is "
+                            "NORMALIZE's output (then all are benefits).")
 _SCORES_DOC = "Values >= 0: one row per province, one column per year (or a single row/column)."
-_REGIONS_DOC = "Region name of each province (row or column, same order as scores); at least 2 regions. Required."
+_REGIONS_DOC = ("Region name of each province (row or column, same order as scores); "
+                "at least 2 regions. Required.")
 _POP_DOC = ("Optional. Population per province: one column (same every year) or one per year "
             "of scores; blank = equal weights.")
 _MEASURE_DOC = "Optional. T (Theil T, default) or L (Theil L, mean log deviation)."
@@ -39,6 +43,10 @@ _MEASURES = {"t": "T", "l": "L"}
 _MEASURE_NAMES = {"T": "Theil T", "L": "Theil L"}
 _LANGUAGES = {"en": "en", "english": "en", "zh": "zh", "cn": "zh", "zh-cn": "zh",
               "chinese": "zh", "中文": "zh"}
+
+# A docstring here is Excel's Insert Function text, compiled into the template's VBA module:
+# a long one is written as adjacent literals in parentheses (still the function's docstring)
+# so that it stays one line of text.
 
 
 def _data_with_directions(data, directions):
@@ -73,7 +81,8 @@ def _data_weights_directions(name, data, weights, directions, shift):
 @xw.arg("shift", doc=_SHIFT_DOC)
 @excel_function
 def ENTROPY_WEIGHTS(data, directions, shift=1.0):
-    """Entropy weights of the columns of data: one row of weights summing to 1, in the order of the columns. A constant column gets weight 0."""
+    ("Entropy weights of the columns of data: one row of weights summing to 1, in the order "
+     "of the columns. A constant column gets weight 0.")
     x, signs = _data_with_directions(data, directions)
     with results.engine_errors_in("data", "block"):
         result = engine.entropy_weights(x, signs, args.shift(shift))
@@ -86,7 +95,8 @@ def ENTROPY_WEIGHTS(data, directions, shift=1.0):
 @xw.arg("shift", doc=_SHIFT_DOC)
 @excel_function
 def ENTROPY_TABLE(data, directions, shift=1.0):
-    """Entropy method step by step: a header row, then per column of data its entropy e, divergence d = 1 - e and weight w."""
+    ("Entropy method step by step: a header row, then per column of data its entropy e, "
+     "divergence d = 1 - e and weight w.")
     x, signs = _data_with_directions(data, directions)
     with results.engine_errors_in("data", "block"):
         result = engine.entropy_weights(x, signs, args.shift(shift))
@@ -102,7 +112,8 @@ def ENTROPY_TABLE(data, directions, shift=1.0):
 @xw.arg("shift", doc=_SHIFT_DOC)
 @excel_function
 def NORMALIZE(data, directions, shift=1.0):
-    """Min-max normalised data with directions, plus shift: (x-min)/(max-min) for +, (max-x)/(max-min) for -. Same shape as data; a constant column becomes shift."""
+    ("Min-max normalised data with directions, plus shift: (x-min)/(max-min) for +, "
+     "(max-x)/(max-min) for -. Same shape as data; a constant column becomes shift.")
     x, signs = _data_with_directions(data, directions)
     with results.engine_errors_in("data", "block"):
         y = engine.normalize(x, signs, args.shift(shift))
@@ -113,10 +124,12 @@ def NORMALIZE(data, directions, shift=1.0):
 @xw.arg("data", doc=_DATA_DOC)
 @xw.arg("weights", doc=_WEIGHTS_DOC)
 @xw.arg("directions", doc=_OPTIONAL_DIRECTIONS_DOC)
-@xw.arg("shift", doc="Optional. Normalisation shift (default 1); TOPSIS closeness does not depend on it.")
+@xw.arg("shift", doc="Optional. Normalisation shift (default 1); "
+                     "TOPSIS closeness does not depend on it.")
 @excel_function
 def TOPSIS(data, weights, directions=None, shift=1.0):
-    """TOPSIS closeness in [0, 1] of each row of data (1 = best), after min-max normalisation with directions and weighting: one column, one value per row."""
+    ("TOPSIS closeness in [0, 1] of each row of data (1 = best), after min-max normalisation "
+     "with directions and weighting: one column, one value per row.")
     x, w, signs, s = _data_weights_directions("TOPSIS", data, weights, directions, shift)
     with results.engine_errors_in("data", "block"):
         result = engine.topsis(x, w, signs, s)
@@ -127,10 +140,12 @@ def TOPSIS(data, weights, directions=None, shift=1.0):
 @xw.arg("data", doc=_DATA_DOC)
 @xw.arg("weights", doc=_WEIGHTS_DOC)
 @xw.arg("directions", doc=_OPTIONAL_DIRECTIONS_DOC)
-@xw.arg("shift", doc="Optional. Added to every normalised value (default 1); the score rises by shift.")
+@xw.arg("shift", doc="Optional. Added to every normalised value (default 1); "
+                     "the score rises by shift.")
 @excel_function
 def COMPOSITE_SCORE(data, weights, directions=None, shift=1.0):
-    """Weighted sum of the min-max normalised (and shifted) data of each row: one column, one score per row."""
+    ("Weighted sum of the min-max normalised (and shifted) data of each row: "
+     "one column, one score per row.")
     x, w, signs, s = _data_weights_directions("COMPOSITE_SCORE", data, weights, directions, shift)
     with results.engine_errors_in("data", "block"):
         score = engine.weighted_sum(x, w, signs, s)
@@ -160,7 +175,8 @@ def _inequality_inputs(scores, regions, pop, measure_name, positive):
 @xw.arg("measure", doc=_MEASURE_DOC)
 @excel_function
 def THEIL_DECOMP(scores, pop=None, regions=None, measure="T"):
-    """Theil index by region: Total, Within, Between, their shares, each region's own index and its contribution (within term / total); one column per column of scores."""
+    ("Theil index by region: Total, Within, Between, their shares, each region's own index "
+     "and its contribution (within term / total); one column per column of scores.")
     _require_regions(regions)
     measure = args.choice(measure, "measure", _MEASURES, "T", "T (Theil T) or L (Theil L)")
     x, kind, labels, population = _inequality_inputs(scores, regions, pop,
@@ -181,7 +197,8 @@ def THEIL_DECOMP(scores, pop=None, regions=None, measure="T"):
 @xw.arg("regions", doc=_REGIONS_DOC)
 @excel_function
 def DAGUM_GINI(scores, pop=None, regions=None):
-    """Dagum Gini decomposition by region: Total, Within, Net between, Transvariation, their shares and each region's own Gini; one column per column of scores."""
+    ("Dagum Gini decomposition by region: Total, Within, Net between, Transvariation, "
+     "their shares and each region's own Gini; one column per column of scores.")
     _require_regions(regions)
     x, kind, labels, population = _inequality_inputs(scores, regions, pop, "the Gini",
                                                      positive=False)
@@ -216,12 +233,16 @@ def THEIL(x, pop=None, measure="T"):
 
 
 @xw.func
-@xw.arg("resistance", doc="Resistance-and-resilience score of each province (row or column).")
-@xw.arg("reconstruction", doc="Reconstruction-ability score of each province, same order and count.")
-@xw.arg("language", doc="Optional. en (default) for English names, zh for Chinese (构高抗高型 ...).")
+@xw.arg("resistance",
+        doc="Resistance-and-resilience score of each province (row or column).")
+@xw.arg("reconstruction",
+        doc="Reconstruction-ability score of each province, same order and count.")
+@xw.arg("language",
+        doc="Optional. en (default) for English names, zh for Chinese (构高抗高型 ...).")
 @excel_function
 def RESILIENCE_TYPE(resistance, reconstruction, language="en"):
-    """The paper's nine resilience types from rank bands (top third high, bottom third low) of the two scores: one column of type names."""
+    ("The paper's nine resilience types from rank bands (top third high, bottom third low) "
+     "of the two scores: one column of type names.")
     language = args.choice(language, "language", _LANGUAGES, "en", "en or zh")
     resist = args.number_vector(resistance, "resistance")
     recon = args.number_vector(reconstruction, "reconstruction")

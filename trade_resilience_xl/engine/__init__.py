@@ -7,8 +7,14 @@ small result objects with named fields.
 from .arrays import direction_sign
 from .classify import Classification, band_cutoffs, classify, rank_levels, type_names
 from .dagum import DagumResult, dagum_gini
-from .entropy import (EntropyWeights, WeightIntervals, bootstrap_weights, entropy_weights,
-                      is_normalized, normalize)
+from .entropy import (
+    EntropyWeights,
+    WeightIntervals,
+    bootstrap_weights,
+    entropy_weights,
+    is_normalized,
+    normalize,
+)
 from .errors import InputError
 from .panel import PanelNumbers, PanelResult, ScoreMeans, compute_panel, run_panel
 from .panel_data import PanelArrays, prepare_panel, read_indicators
@@ -23,9 +29,11 @@ from .spatial import GlobalMoran, LocalMoran, builtin_pairs, global_moran, local
 
 __all__ = [
     "Classification", "DagumResult", "EntropyWeights", "InputError", "PanelArrays", "PanelNumbers",
-    "PanelResult", "PermutationTest", "ScoreMeans", "band_cutoffs", "Settings", "TheilResult", "TopsisResult", "WeightIntervals",
+    "PanelResult", "PermutationTest", "ScoreMeans", "band_cutoffs", "Settings", "TheilResult",
+    "TopsisResult", "WeightIntervals",
     "between_permutation_test", "bootstrap_weights", "classify", "compute_panel", "dagum_gini",
-    "direction_sign", "entropy_weights", "is_normalized", "normalize", "prepare_panel", "rank_levels",
+    "direction_sign", "entropy_weights", "is_normalized", "normalize", "prepare_panel",
+    "rank_levels",
     "read_indicators", "run_panel", "theil", "topsis", "type_names", "weighted_sum",
     # issue 14: convergence, spatial
     "BetaConvergence", "SigmaConvergence", "beta_convergence", "sigma_convergence",

@@ -8,7 +8,6 @@ import pandas as pd
 
 from .errors import InputError
 
-
 # Differences of values beyond this overflow (1e308 - -1e308); no real indicator comes close.
 MAX_MAGNITUDE = 1e300
 
@@ -47,7 +46,8 @@ def as_matrix(x, what: str, *, ndim=2, row_labels=None, col_labels=None,
     except (TypeError, ValueError):
         raise InputError(f"{what} must hold numbers only") from None
     if arr.ndim == 0 or arr.ndim > 2 or (ndim == 2 and arr.ndim != 2):
-        raise InputError(f"{what} must be a {'table' if ndim == 2 else 'column or table'} of numbers")
+        raise InputError(f"{what} must be a {'table' if ndim == 2 else 'column or table'} "
+                         "of numbers")
     if arr.shape[0] < min_rows:
         raise InputError(f"{what} needs at least {min_rows} {row_word}s; it has {arr.shape[0]}")
     if arr.size == 0:
@@ -66,7 +66,8 @@ def as_matrix(x, what: str, *, ndim=2, row_labels=None, col_labels=None,
     if huge.any():
         idx = np.argwhere(huge)[0]
         r, c = int(idx[0]), (int(idx[1]) if arr.ndim == 2 else None)
-        error = too_large(what, _where(r, c, row_labels, col_labels, row_word, col_word), arr[tuple(idx)])
+        error = too_large(what, _where(r, c, row_labels, col_labels, row_word, col_word),
+                          arr[tuple(idx)])
         error.row, error.column = r, c
         raise error
     return arr
@@ -151,7 +152,8 @@ def as_unit_weights(weights, shape, what: str = "population", row_labels=None, c
         w = w[:, 0]
     if w.shape[0] != shape[0] or w.ndim > len(shape) or (w.ndim == 2 and w.shape != tuple(shape)):
         raise InputError(f"{what} has shape {w.shape}; {shape[0]} rows"
-                         + (f" and 1 or {shape[1]} columns" if len(shape) == 2 else "") + " expected")
+                         + (f" and 1 or {shape[1]} columns" if len(shape) == 2 else "")
+                         + " expected")
     w2 = w.reshape(w.shape[0], -1)
     bad = ~np.isfinite(w2) | (w2 <= 0) | (w2 > MAX_MAGNITUDE)
     if bad.any():
@@ -162,7 +164,8 @@ def as_unit_weights(weights, shape, what: str = "population", row_labels=None, c
                 f"{w2[r, c]:g}; it must be positive" if w2[r, c] <= 0 else
                 f"{w2[r, c]:g}; numbers above {MAX_MAGNITUDE:g} cannot be computed with")
         raise InputError(f"{what}: {where} is {kind}", row=r, column=col,
-                         unit=_label(row_labels, r), year=_label(col_labels, col) if col is not None else None)
+                         unit=_label(row_labels, r),
+                         year=_label(col_labels, col) if col is not None else None)
     if w.ndim == 1 and len(shape) == 2:
         w = np.repeat(w[:, None], shape[1], axis=1)
     return w

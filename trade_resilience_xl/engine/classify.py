@@ -23,7 +23,8 @@ def rank_levels(scores):
     arr = np.asarray(scores, dtype=float)
     n = arr.shape[0]
     # Rank = 1 + number of strictly higher scores (ties share the best rank).
-    ranks = np.stack([np.searchsorted(np.sort(-col), -col, side="left") + 1 for col in arr.T], axis=1)
+    ranks = np.stack([np.searchsorted(np.sort(-col), -col, side="left") + 1 for col in arr.T],
+                     axis=1)
     third = n // 3
     levels = np.where(ranks <= third, "high", np.where(ranks <= n - third, "medium", "low"))
     return ranks, levels
@@ -97,8 +98,10 @@ def classify(scores, *, unit_labels=None, dimensions=None, short_zh=None) -> Cla
     ``short_zh`` optionally gives short Chinese labels for the Chinese type names.
 
     >>> c = classify([[0.9, 0.8], [0.5, 0.1], [0.1, 0.5]])
-    >>> c.level.tolist(), c.type_zh
-    ([['high', 'high'], ['medium', 'low'], ['low', 'medium']], ['构高抗高型', '构低抗中型', '构中抗低型'])
+    >>> c.level.tolist()
+    [['high', 'high'], ['medium', 'low'], ['low', 'medium']]
+    >>> c.type_zh
+    ['构高抗高型', '构低抗中型', '构中抗低型']
     """
     arr = as_matrix(scores, "scores", ndim=1, row_labels=unit_labels, row_word="unit")
     if arr.ndim == 1:

@@ -9,7 +9,6 @@ import numpy as np
 from .arrays import as_directions, as_matrix, as_shift
 from .errors import InputError
 
-
 #: A column whose range is at most this fraction of its largest magnitude is constant: the
 #: difference is floating-point noise (7 next to 7.000000000000001 from a formula), not data.
 #: 1e-12 is ~4,500 units in the last place of a double, far below any difference a 12-digit
@@ -151,7 +150,7 @@ class WeightIntervals:
 
 def bootstrap_weights(x, directions=None, shift=1.0, *, clusters=None, reps=999, level=0.95,
                       seed=None, names=None) -> WeightIntervals:
-    """Percentile intervals for entropy weights, resampling units (clusters of rows) with replacement.
+    """Percentile intervals for entropy weights, resampling units (row clusters) with replacement.
 
     ``clusters`` labels the rows by unit so that a unit's years are drawn together; without it each
     row is its own unit. Every replicate re-normalises and re-weighs, as a new sample would.

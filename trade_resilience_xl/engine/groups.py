@@ -90,8 +90,13 @@ def out(values, squeeze):
 def no_inequality_warnings(total, squeeze, column_labels, measure_name):
     flat = np.flatnonzero(np.asarray(total) <= 0)
     if squeeze:
-        return [f"all values are equal: {measure_name} is 0 and its shares are set to 0"] if flat.size else []
-    return [f"all values are equal in {'year ' + str(column_labels[c]) if column_labels is not None else 'column ' + str(c + 1)}: "
+        return ([f"all values are equal: {measure_name} is 0 and its shares are set to 0"]
+                if flat.size else [])
+
+    def place(c):
+        return ("year " + str(column_labels[c]) if column_labels is not None
+                else "column " + str(c + 1))
+    return [f"all values are equal in {place(c)}: "
             f"{measure_name} is 0 and its shares are set to 0" for c in flat]
 
 

@@ -27,7 +27,8 @@ def interpolate_years(cube, years, *, unit_labels, field_labels):
     t = np.arange(cube.shape[1])[None, :, None]
     valid = ~missing
     prev = np.maximum.accumulate(np.where(valid, t, -1), axis=1)
-    nxt = np.flip(np.minimum.accumulate(np.flip(np.where(valid, t, cube.shape[1]), axis=1), axis=1), axis=1)
+    nxt = np.flip(np.minimum.accumulate(np.flip(np.where(valid, t, cube.shape[1]), axis=1),
+                                        axis=1), axis=1)
     # Ends take the nearest observed value.
     prev_i = np.where(prev < 0, nxt, prev)
     next_i = np.where(nxt >= cube.shape[1], prev_i, nxt)

@@ -13,10 +13,10 @@ from .panel_convergence_spatial import convergence_spatial
 from .dagum import DagumResult, dagum_of_groups
 from .entropy import bootstrap_weights, entropy_kernel, no_range, normalize_kernel
 from .errors import InputError
+from .groups import check_alpha, grouped_values
 from .panel_data import PanelArrays, prepare_panel
 from .permutation import between_permutation_test
 from .settings import Settings
-from .groups import check_alpha, grouped_values
 from .theil import TheilResult, measure_name, theil_of_groups
 from .topsis import topsis_kernel
 
@@ -73,7 +73,8 @@ def compute_panel(panel: PanelArrays, settings: Settings) -> PanelNumbers:
         total = wm.sum(axis=-1, keepdims=True)
         if (total <= 0).any():
             t = int(np.argmax((total <= 0).ravel()))
-            raise InputError(f"every indicator of {what} is constant{_which(panel.years, t if per_year else None)}")
+            raise InputError(f"every indicator of {what} is constant"
+                             f"{_which(panel.years, t if per_year else None)}")
         wm = wm / total
         if s.score == "weighted_sum":
             return (y[..., mask] * wm).sum(axis=-1)
@@ -98,7 +99,8 @@ def compute_panel(panel: PanelArrays, settings: Settings) -> PanelNumbers:
         basis = stacked[:, panel.years.index(basis_rule)]
     classification = classify(basis, unit_labels=panel.units,
                               dimensions=tuple(panel.dimension_order),
-                              short_zh=tuple(panel.dimension_zh.get(d) for d in panel.dimension_order))
+                              short_zh=tuple(panel.dimension_zh.get(d)
+                                             for d in panel.dimension_order))
     alpha = check_alpha(s.theil_measure)      # settings.checked() has vetted it
     # Validated once for both decompositions (Theil L's x > 0 is the stricter rule).
     grouped = grouped_values(composite, panel.regions, panel.population, positive=alpha <= 0.0,
@@ -152,7 +154,7 @@ class PanelResult:
         wide = sub.pivot(index="unit", columns="year", values="score")
         return wide.reindex(self.panel.units)
 
-    def score_means(self, index="composite") -> "ScoreMeans":
+    def score_means(self, index="composite") -> ScoreMeans:
         """Plain (unweighted) means of one index: per unit over years, per year over units,
         per region and year, and overall (the mean rows and columns of the paper's Table 3)."""
         wide = self.scores_wide(index)
@@ -186,7 +188,8 @@ class ScoreMeans:
 def _decomposition_table(years, rows, groups, per_group):
     """Long year/component/group/value rows from (component, values by year) pairs."""
     k = len(years)
-    frames = [pd.DataFrame({"year": years, "component": name, "group": "", "value": np.broadcast_to(v, k)})
+    frames = [pd.DataFrame({"year": years, "component": name, "group": "",
+                            "value": np.broadcast_to(v, k)})
               for name, v in rows]
     for name, values in per_group:
         arr = np.asarray(values).reshape(k, len(groups))
@@ -196,19 +199,21 @@ def _decomposition_table(years, rows, groups, per_group):
     table = pd.concat(frames, ignore_index=True)
     order = {name: i for i, (name, _) in enumerate(rows + per_group)}
     table["_c"] = table["component"].map(order)
-    return table.sort_values(["year", "_c"], kind="stable").drop(columns="_c").reset_index(drop=True)
+    return (table.sort_values(["year", "_c"], kind="stable").drop(columns="_c")
+            .reset_index(drop=True))
 
 
 def _tables(panel: PanelArrays, nums: PanelNumbers, settings: Settings):
     U, T = len(panel.units), len(panel.years)
     signs = ["+" if d > 0 else "-" for d in panel.directions]
-    base = pd.DataFrame({"code": panel.codes, "indicator": panel.names, "dimension": panel.dimensions,
-                         "direction": signs})
+    base = pd.DataFrame({"code": panel.codes, "indicator": panel.names,
+                         "dimension": panel.dimensions, "direction": signs})
     if nums.weights.ndim == 1:
         weights = base.assign(entropy=nums.entropy, divergence=nums.divergence, weight=nums.weights)
     else:
-        weights = pd.concat([base.assign(year=yr, entropy=nums.entropy[t], divergence=nums.divergence[t],
-                                         weight=nums.weights[t]) for t, yr in enumerate(panel.years)],
+        weights = pd.concat([base.assign(year=yr, entropy=nums.entropy[t],
+                                         divergence=nums.divergence[t], weight=nums.weights[t])
+                             for t, yr in enumerate(panel.years)],
                             ignore_index=True)
         weights = weights[["year"] + [c for c in weights.columns if c != "year"]]
     unit_col = np.repeat(np.asarray(panel.units, dtype=object), T)
@@ -216,7 +221,8 @@ def _tables(panel: PanelArrays, nums: PanelNumbers, settings: Settings):
     year_col = np.tile(np.asarray(panel.years), U)
     series = [("composite", nums.composite)] + list(nums.subindices.items())
     scores = pd.concat([pd.DataFrame({"unit": unit_col, "region": region_col, "year": year_col,
-                                      "index": name, "score": arr.ravel()}) for name, arr in series],
+                                      "index": name, "score": arr.ravel()})
+                        for name, arr in series],
                        ignore_index=True)
     c = nums.classification
     D = len(panel.dimension_order)
@@ -271,8 +277,8 @@ def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, 
         if progress:
             progress(f"bootstrap of the weights, {s.bootstrap} replicates")
         flat = panel.values.reshape(-1, len(panel.codes))
-        intervals = bootstrap_weights(flat, panel.directions, s.shift,
-                                      clusters=np.repeat(np.arange(len(panel.units)), len(panel.years)),
+        clusters = np.repeat(np.arange(len(panel.units)), len(panel.years))
+        intervals = bootstrap_weights(flat, panel.directions, s.shift, clusters=clusters,
                                       reps=s.bootstrap, seed=s.seed, names=panel.codes)
         bootstrap = pd.DataFrame({"code": panel.codes, "weight": intervals.weights,
                                   "lower": intervals.lower, "upper": intervals.upper})

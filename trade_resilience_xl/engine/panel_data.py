@@ -137,8 +137,8 @@ def _check_keys(frame, unit_col, region_col, year_col):
     bad = years.isna() | (years % 1 != 0)
     if bad.any():
         i = int(bad.to_numpy().argmax())
-        raise InputError(f"data row {i + 1}: year {frame[year_col].iloc[i]!r} is not a whole number",
-                         row=i, field=year_col)
+        raise InputError(f"data row {i + 1}: year {frame[year_col].iloc[i]!r} "
+                         "is not a whole number", row=i, field=year_col)
     dup = pd.DataFrame({"u": units, "y": years}).duplicated(keep="first")
     if dup.any():
         i = int(dup.to_numpy().argmax())
@@ -154,7 +154,8 @@ def _check_keys(frame, unit_col, region_col, year_col):
     return units, regions, years.astype(int)
 
 
-def prepare_panel(data: pd.DataFrame, indicators, *, missing="interpolate", columns=None) -> PanelArrays:
+def prepare_panel(data: pd.DataFrame, indicators, *, missing="interpolate",
+                  columns=None) -> PanelArrays:
     """Validate a long panel (one row per unit-year) and arrange it as arrays.
 
     ``columns`` maps the roles unit, region, year, population to the frame's column names
@@ -162,7 +163,8 @@ def prepare_panel(data: pd.DataFrame, indicators, *, missing="interpolate", colu
     are filled by linear interpolation along years (``missing="interpolate"``) or stop the run.
     """
     roles = {**COLUMNS, **(columns or {})}
-    unit_col, region_col, year_col, pop_col = (roles[k] for k in ("unit", "region", "year", "population"))
+    unit_col, region_col, year_col, pop_col = (roles[k] for k in
+                                               ("unit", "region", "year", "population"))
     codes, names, dims, signs = read_indicators(indicators)
     for col in (unit_col, region_col, year_col):
         if col not in data.columns:
@@ -207,8 +209,9 @@ def prepare_panel(data: pd.DataFrame, indicators, *, missing="interpolate", colu
         bad = population <= 0
         if bad.any():
             u, t = (int(v) for v in np.argwhere(bad)[0])
-            raise InputError(f"population for {unit_order[u]}, {year_order[t]} is {population[u, t]:g}; "
-                             "it must be positive", unit=unit_order[u], year=year_order[t], field=pop_col)
+            raise InputError(f"population for {unit_order[u]}, {year_order[t]} is "
+                             f"{population[u, t]:g}; it must be positive",
+                             unit=unit_order[u], year=year_order[t], field=pop_col)
     else:
         warnings.append("no population given: every unit weighs the same in Theil and Gini")
     if filled:

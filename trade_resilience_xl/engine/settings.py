@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .arrays import as_shift
-from .groups import check_alpha
 from .errors import InputError
+from .groups import check_alpha
 
 #: The one default random seed (Settings sheet, Python API, command line).
 DEFAULT_SEED = 20240601
@@ -54,7 +54,7 @@ class Settings:
     moran_permutations: int = 999
     lisa_year: object = "last"
 
-    def checked(self) -> "Settings":
+    def checked(self) -> Settings:
         """A copy with values normalised, or an InputError naming the bad setting."""
         def pick(name, allowed):
             value = str(getattr(self, name)).strip().lower().replace(" ", "_").replace("-", "_")
@@ -80,7 +80,8 @@ class Settings:
             try:
                 basis = int(basis)  # type: ignore[call-overload]  # any user value; errors below
             except (TypeError, ValueError):
-                raise InputError(f"setting classification_basis is {basis!r}; expected mean or a year",
+                raise InputError(f"setting classification_basis is {basis!r}; "
+                                 "expected mean or a year",
                                  field="classification_basis") from None
         theil_measure = self.theil_measure
         if isinstance(theil_measure, str):
@@ -114,6 +115,6 @@ class Settings:
                        theil_measure=theil_measure)
 
     @classmethod
-    def per_year(cls, **changes) -> "Settings":
+    def per_year(cls, **changes) -> Settings:
         """Normalisation, weights and ideal points all within each year."""
         return cls(normalization="per_year", weighting="per_year", ideal="per_year", **changes)

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import InputError
-from .groups import (PerColumn, check_alpha, group_sums, grouped_values, no_inequality_warnings,
-                     out)
+from .groups import PerColumn, check_alpha, group_sums, grouped_values, no_inequality_warnings, out
 
 
 def _xlogx(r):

@@ -26,7 +26,8 @@ PYODIDE_VERSION = "0.27.5"
 ADDIN_VERSION = "1.0.0.0-35"
 #: A fixed id, so that rebuilding gives the same bytes (Excel only needs it unique within
 #: the workbook).
-WEBEXTENSION_ID = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "trade_resilience_xl/xlwings-lite")).upper() + "}"
+_ID_NAME = "trade_resilience_xl/xlwings-lite"
+WEBEXTENSION_ID = f"{{{str(uuid.uuid5(uuid.NAMESPACE_URL, _ID_NAME)).upper()}}}"
 CUSTOM_FUNCTIONS_EXT_URI = "{D87F86FE-615C-45B5-9D79-34F1136793EB}"
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 

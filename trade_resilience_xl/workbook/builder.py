@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import os
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import openpyxl
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.packaging.core import DocumentProperties
 from openpyxl.xml.functions import tostring

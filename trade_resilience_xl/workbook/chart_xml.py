@@ -75,7 +75,8 @@ def _axis(kind: str, axis_id: int, cross_id: int, position: str, title: str,
              '<c:tickLblPos val="nextTo"/>'
              f'<c:crossAx val="{cross_id}"/><c:crosses val="autoZero"/>')
     if kind == "catAx":
-        inner += '<c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/>'
+        inner += ('<c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/>'
+                  '<c:noMultiLvlLbl val="0"/>')
     else:
         inner += '<c:crossBetween val="between"/>' if position == "l" else \
             '<c:crossBetween val="midCat"/>'

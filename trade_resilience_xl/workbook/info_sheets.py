@@ -9,9 +9,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from trade_resilience_xl import paper
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.styles import (NOTE_FONT, TITLE_FONT, WARNING_FONT, WRAP_TOP,
-                                                 fit_row_heights, landscape_fit_width, set_widths, write_header, write_note,
-                                                 write_title)
+from trade_resilience_xl.workbook.styles import (
+    NOTE_FONT,
+    TITLE_FONT,
+    WARNING_FONT,
+    WRAP_TOP,
+    fit_row_heights,
+    landscape_fit_width,
+    set_widths,
+    write_header,
+    write_note,
+    write_title,
+)
 
 # Paper sheet geometry (the Formulas examples point into it).
 PAPER_T3_HEADER_ROW = 5
@@ -75,7 +84,8 @@ def formula_examples(codes: list[str], n_indicators: int) -> tuple[FormulaExampl
         FormulaExample("A17", f"=TOPSIS({data},{weights},{directions})",
                        "TOPSIS scores / TOPSIS得分",
                        "One closeness score per Data row from the raw data and the directions, "
-                       "with the weights spilled in row 14. / 每行一个贴近度得分（原始数据+方向）。"),
+                       "with the weights spilled in row 14. / 每行一个贴近度得分"
+                       "（原始数据+方向）。"),
         FormulaExample("C17", f"=TOPSIS({normalized},{weights})",
                        "TOPSIS of NORMALIZE / 标准化后TOPSIS",
                        "The same scores from data normalised first (directions and shift "

@@ -11,10 +11,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from trade_resilience_xl import paper
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.styles import (INPUT_FILL, NAMES_FILL, NAMES_FONT, NOTE_FONT,
-                                                 WARNING_FONT, WRAP_TOP, CENTER,
-                                                 fit_row_heights, landscape_fit_width, set_widths, write_header,
-                                                 write_note, write_title)
+from trade_resilience_xl.workbook.styles import (
+    CENTER,
+    INPUT_FILL,
+    NAMES_FILL,
+    NAMES_FONT,
+    NOTE_FONT,
+    WARNING_FONT,
+    WRAP_TOP,
+    fit_row_heights,
+    landscape_fit_width,
+    set_widths,
+    write_header,
+    write_note,
+    write_title,
+)
 
 _TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
 # Number formats by indicator unit: counts are integers, money and areas get separators.
@@ -85,7 +96,8 @@ def write_indicators(ws: Worksheet, indicators: pd.DataFrame | None = None) -> N
         write_title(ws, "Indicator system (Table 1, errata applied) / 指标体系（表1，已订正）")
         notes = [f"Erratum / 勘误: {en}  {zh}" for en, zh in zip(paper.ERRATA, paper.ERRATA_ZH)]
         notes.append("You may add, remove or reorder rows and rename dimensions; each Code must "
-                     "be a column on the Data sheet. / 可增删、调整行顺序或重命名维度；代码须与Data表列名一致。")
+                     "be a column on the Data sheet. / 可增删、调整行顺序或重命名维度；"
+                     "代码须与Data表列名一致。")
         columns, rows, warned = L.INDICATOR_COLUMNS, _paper_rows(), 2
         derived = {ind.code for ind in paper.INDICATORS if ind.weight_derived}
     else:
@@ -244,7 +256,8 @@ def write_data(ws: Worksheet, data: pd.DataFrame | None, data_note: str | None,
 # ------------------------------------------------------------------------ Settings
 def write_settings(ws: Worksheet) -> None:
     write_title(ws, "Settings / 计算设置")
-    write_note(ws, 2, "Change the yellow cells, then Refresh all. / 修改黄色单元格后点击 Refresh all。")
+    write_note(ws, 2, "Change the yellow cells, then Refresh all. / "
+                      "修改黄色单元格后点击 Refresh all。")
     write_header(ws, L.SETTINGS_HEADER_ROW, [L.bilingual(n) for n in L.SETTINGS_COLUMNS])
     for row, spec in enumerate(L.SETTINGS, start=L.SETTINGS_HEADER_ROW + 1):
         ws.cell(row=row, column=1, value=L.bilingual(spec.key, spec.key_zh)).alignment = WRAP_TOP

@@ -67,7 +67,8 @@ def _index_words(name: str) -> tuple[str, str | None]:
 
 @dataclass(frozen=True)
 class Labels:
-    index_name: str                        # as typed on Settings, e.g. "Foreign trade resilience / 外贸韧性"
+    # as typed on Settings, e.g. "Foreign trade resilience / 外贸韧性"
+    index_name: str
     unit: str                              # the Data sheet's unit header as typed
     dimensions: dict                       # engine dimension (English part) -> label as typed
     paper_system: bool
@@ -150,6 +151,7 @@ class Labels:
 
     def scatter_title(self, dimensions) -> str:
         if self.paper_system:
-            return "Resistance vs reconstruction, tercile lines / 抵抗与恢复能力—重构能力（三等分线）"
+            return ("Resistance vs reconstruction, tercile lines / "
+                    "抵抗与恢复能力—重构能力（三等分线）")
         first, second = (self.dimension_english(d) for d in dimensions)
         return f"{first} vs {second}, tercile lines / 三等分线"

@@ -15,7 +15,6 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterable
-from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree as ET
 
@@ -84,7 +83,7 @@ DYNAMIC_ARRAY_METADATA = (
     '<xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/></ext></extLst></bk>'
     '</futureMetadata><cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata>'
     '</metadata>'
-).encode("utf-8")
+).encode()
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
@@ -317,7 +316,7 @@ def mark_dynamic_arrays(parts: dict[str, bytes], sheet_name: str,
         # <c r="A14" ...><f t="array" ref="A14">...: add cm to that start tag.
         pattern = re.compile(rf'<c r="{anchor}"((?:\s[^>]*?)?)>(?=<f t="array" ref="{anchor}">)')
         xml, count = pattern.subn(
-            lambda m: f'<c r="{anchor}"{m.group(1)} cm="1">'
+            lambda m, anchor=anchor: f'<c r="{anchor}"{m.group(1)} cm="1">'
             if 'cm="' not in m.group(1) else m.group(0), xml, count=1)
         if count != 1:
             raise RuntimeError(f"array formula cell {anchor} not found in {part}")

@@ -11,11 +11,17 @@ from openpyxl.utils.cell import range_boundaries
 
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.book_io import Problem
-from trade_resilience_xl.workbook.cell_values import (as_number, as_whole, blank, describe,
-                                                      label_key, label_problem,
-                                                      missing_marker, quote)
-from trade_resilience_xl.workbook.sheet_headers import (code_of_header, english, header,
-                                                        optional)
+from trade_resilience_xl.workbook.cell_values import (
+    as_number,
+    as_whole,
+    blank,
+    describe,
+    label_key,
+    label_problem,
+    missing_marker,
+    quote,
+)
+from trade_resilience_xl.workbook.sheet_headers import code_of_header, english, header, optional
 
 SHEET = L.SHEET_DATA
 MAX_PROBLEMS = 50  # enough to fix a batch at once, few enough to read in a message box
@@ -127,7 +133,9 @@ def resolve_columns(rows, codes, indicator_cells, merged, problems, notes):
                                 "of Region, under a header such as Province)"))
         return None
     of = {"unit": unit_col, "region": named["Region"], "year": named["Year"]}
-    of.update({"population": c for c in optional(titles, ["Population"]).values()})
+    population_col = optional(titles, ["Population"]).get("Population")
+    if population_col is not None:
+        of["population"] = population_col
     merge_problems = _merge_problems(merged, header_row, set(range(len(titles))))
     header_merges = [p for p in merge_problems if p.message.startswith("header")]
     if header_merges:

@@ -16,8 +16,13 @@ import pandas as pd
 from trade_resilience_xl.engine import InputError, Settings, direction_sign
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.book_io import Problem, WorkbookIO
-from trade_resilience_xl.workbook.cell_values import (as_number, as_whole, blank, describe,
-                                                      label_problem)
+from trade_resilience_xl.workbook.cell_values import (
+    as_number,
+    as_whole,
+    blank,
+    describe,
+    label_problem,
+)
 from trade_resilience_xl.workbook.read_data import MAX_PROBLEMS, read_data
 from trade_resilience_xl.workbook.read_neighbours import read_neighbours
 from trade_resilience_xl.workbook.sheet_headers import chinese, english, header, optional

@@ -15,12 +15,18 @@ from importlib import metadata
 
 from trade_resilience_xl.engine import InputError, PanelResult, run_panel
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.book_io import (ChartSpec, Problem, SheetContent, WorkbookIO,
-                                                  rectangular)
+from trade_resilience_xl.workbook.book_io import (
+    ChartSpec,
+    Problem,
+    SheetContent,
+    WorkbookIO,
+    rectangular,
+)
 from trade_resilience_xl.workbook.read_inputs import InputProblems, Inputs, locate, read_inputs
 from trade_resilience_xl.workbook.result_sheets import all_sheets
 
-__all__ = ["refresh", "check", "inspect", "clear", "RefreshReport", "Problem", "ChartSpec", "WorkbookIO"]
+__all__ = ["refresh", "check", "inspect", "clear", "RefreshReport", "Problem", "ChartSpec",
+           "WorkbookIO"]
 
 @dataclass
 class RefreshReport:

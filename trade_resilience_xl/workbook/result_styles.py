@@ -17,8 +17,13 @@ from defusedxml import ElementTree as SafeET
 from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 
 from trade_resilience_xl.workbook import ooxml
-from trade_resilience_xl.workbook.styles import (HEADER_FILL, HEADER_FONT, NOTE_FONT,
-                                                 TITLE_FONT, WARNING_FONT)
+from trade_resilience_xl.workbook.styles import (
+    HEADER_FILL,
+    HEADER_FONT,
+    NOTE_FONT,
+    TITLE_FONT,
+    WARNING_FONT,
+)
 
 FONTS = {"title": TITLE_FONT, "note": NOTE_FONT, "warning": WARNING_FONT,
          "header": HEADER_FONT}

@@ -10,7 +10,6 @@ from __future__ import annotations
 from xml.sax.saxutils import quoteattr
 
 from . import ooxml
-
 from .ooxml import CUSTOM_UI_CONTENT_TYPE, CUSTOM_UI_PART  # noqa: F401
 from .ooxml import CUSTOM_UI_NS as CUSTOM_UI_NAMESPACE
 from .ooxml import CUSTOM_UI_REL as CUSTOM_UI_RELATIONSHIP

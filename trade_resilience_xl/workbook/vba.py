@@ -39,8 +39,7 @@ __all__ = [
 UDF_MODULE_NAME = "xlwings_udfs"
 # The package's part names and types live in ooxml (one place for OOXML knowledge).
 from .ooxml import MACRO_MAIN_CONTENT_TYPE as MACRO_ENABLED_MAIN  # noqa: E402
-from .ooxml import (VBA_PROJECT_CONTENT_TYPE, VBA_PROJECT_PART,  # noqa: E402
-                    WORKBOOK_PART, WORKBOOK_RELS_PART)
+from .ooxml import VBA_PROJECT_CONTENT_TYPE, VBA_PROJECT_PART, WORKBOOK_PART, WORKBOOK_RELS_PART  # noqa: E402
 from .ooxml import VBA_PROJECT_REL as VBA_PROJECT_RELATIONSHIP  # noqa: E402
 
 #: [MS-OVBA] 2.3.4.1 for a project with no compiled state: Reserved1 0x61CC, Version
@@ -115,7 +114,7 @@ def _restored_sys_modules(*names: str) -> Iterator[None]:
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = module
-        for name, (parent, child, value) in parents.items():
+        for parent, child, value in parents.values():
             if value is None:
                 if hasattr(parent, child):
                     delattr(parent, child)
@@ -224,7 +223,8 @@ def with_insert_function_attributes(source: str, descriptions: Mapping[str, str]
         if match and match.group(1) in descriptions:
             name = match.group(1)
             out.append(f'Attribute {name}.VB_Description = "{descriptions[name]}"')
-            out.append(f'Attribute {name}.VB_ProcData.VB_Invoke_Func = " \\n{USER_DEFINED_CATEGORY}"')
+            out.append(f'Attribute {name}.VB_ProcData.VB_Invoke_Func = '
+                       f'" \\n{USER_DEFINED_CATEGORY}"')
     return "\n".join(out)
 
 
@@ -314,8 +314,8 @@ def build_vba_project_bin(workbook_xlsm: Path, modules: Mapping[str, str]) -> by
         project_bin = ooxml.read_parts(saved)[VBA_PROJECT_PART]
     cfb = CFB.from_bytes(project_bin)
     cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", SOURCE_ONLY_VBA_PROJECT_STREAM)
-    cfb.write_stream_in_storage("VBA", "dir",
-                                dir_ending_at_its_terminator(cfb.get_stream_in_storage("VBA", "dir")))
+    dir_stream = cfb.get_stream_in_storage("VBA", "dir")
+    cfb.write_stream_in_storage("VBA", "dir", dir_ending_at_its_terminator(dir_stream))
     blacken_directory(cfb)
     return cfb.to_bytes()
 

@@ -170,7 +170,8 @@ def refresh_all(book: xw.Book | None = None) -> _refresh.RefreshReport:
         _alert(book, f"Refresh stopped by an unexpected error: {detail}\nPlease report it; "
                "`trade-resilience refresh FILE --debug` shows the details. / 刷新因意外错误中止，"
                "请报告此问题。", False)
-        return _refresh.RefreshReport(False, [_refresh.Problem("", "", f"unexpected error: {detail}")])
+        return _refresh.RefreshReport(False,
+                                      [_refresh.Problem("", "", f"unexpected error: {detail}")])
     finally:
         io._cosmetic("screen updating", lambda: setattr(book.app, "screen_updating", True))
         io.status(None)

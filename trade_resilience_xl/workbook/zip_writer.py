@@ -13,8 +13,8 @@ archive limits in ``file_safety`` keep packages far below 4 GiB).
 from __future__ import annotations
 
 import struct
-import zlib
 import zipfile
+import zlib
 from typing import IO
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
