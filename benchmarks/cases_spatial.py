@@ -6,8 +6,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-
 from timing import Case, Contender, Target
+
 from trade_resilience_xl.engine import builtin_pairs, global_moran
 from trade_resilience_xl.engine.spatial import neighbour_lists
 from trade_resilience_xl.paper import PROVINCE_NAMES

@@ -4,24 +4,29 @@ distribution, statsmodels OLS, PySAL esda Moran / Moran_Local with the same weig
 import math
 import warnings
 
-import numpy as np
-import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 # The peers are test requirements: a missing one must fail, not skip.
 import esda
 import libpysal
+import numpy as np
+import pytest
 import statsmodels.api as sm
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import special as sp_special
 from scipy import stats
 
 from trade_resilience_xl.engine import InputError
 from trade_resilience_xl.engine.convergence import beta_convergence, sigma_convergence
-from trade_resilience_xl.engine.spatial import (QUADRANTS, builtin_pairs, china_contiguity,
-                                                global_moran, local_moran, neighbour_lists)
+from trade_resilience_xl.engine.spatial import (
+    QUADRANTS,
+    builtin_pairs,
+    china_contiguity,
+    global_moran,
+    local_moran,
+    neighbour_lists,
+)
 from trade_resilience_xl.engine.special import betainc, t_two_sided_p
-from trade_resilience_xl.paper import PROVINCES, PROVINCE_NAMES
+from trade_resilience_xl.paper import PROVINCE_NAMES, PROVINCES
 
 
 # ---------------------------------------------------------------------------- t distribution

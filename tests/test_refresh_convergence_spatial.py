@@ -13,11 +13,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from refresh_helpers import build_demo, find_row, values
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.engine.spatial import neighbour_lists
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.openpyxl_io import refresh_file
+
+from refresh_helpers import build_demo, find_row, values
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,8 @@ OUT = Path(__file__).resolve().parents[1] / "trade_resilience_xl" / "data" / "ch
 
 
 def _vertices(geometry):
-    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    coordinates = geometry["coordinates"]
+    polys = coordinates if geometry["type"] == "MultiPolygon" else [coordinates]
     return {(x, y) for poly in polys for ring in poly for x, y in ring}
 
 

@@ -372,7 +372,7 @@ def inequality_values(x: np.ndarray, kind: str, arg: str, measure_name: str,
         raise ArgError(f"{place} all 0; {measure_name} needs a positive mean")
 
 
-# ----------------------------------------------------------------------------- issue 14: convergence, spatial
+# ------------------------------------------------------------ issue 14: convergence, spatial
 def unit_labels(value, n: int, arg: str = "units", of: str = "scores") -> list[str]:
     """One distinct name per unit (row of ``of``)."""
     kind, flat = line_of_cells(value, arg)

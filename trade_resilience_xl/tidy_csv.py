@@ -98,7 +98,8 @@ def write_tidy_csv(result, directory: str | os.PathLike, *, bom: bool = False) -
 
     Creates the folder if needed, overwrites files of the same names, and returns the
     paths written: weights, scores, types, theil, dagum, filled, beta_convergence (+
-    permutation, bootstrap, sigma_convergence, moran and lisa when computed). ``bom=True`` writes UTF-8 with a byte-order mark for Excel double-click.
+    permutation, bootstrap, sigma_convergence, moran and lisa when computed). ``bom=True``
+    writes UTF-8 with a byte-order mark for Excel double-click.
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)

@@ -256,7 +256,7 @@ def RESILIENCE_TYPE(resistance, reconstruction, language="en"):
     return [[name] for name in names]
 
 
-# ----------------------------------------------------------------------------- issue 14: convergence, spatial
+# ------------------------------------------------------------ issue 14: convergence, spatial
 _INDEX_DOC = "Index values > 0: one row per unit (province), one column per year."
 _UNITS_DOC = "Name of each unit (row or column, same order as scores), e.g. Beijing ... or 北京 ..."
 _NEIGHBOURS_DOC = ("Optional. Two columns (unit, neighbour), one border per row; blank = the "
@@ -267,10 +267,12 @@ _SEED_DOC = "Optional. Random seed (default 20240601, the Settings default), so 
 
 @xw.func
 @xw.arg("scores", doc=_INDEX_DOC)
-@xw.arg("regions", doc="Optional. Region of each unit (same order as scores): adds SD and CV within each region.")
+@xw.arg("regions", doc=("Optional. Region of each unit (same order as scores): adds SD and CV "
+                        "within each region."))
 @excel_function
 def SIGMA_CONVERGENCE(scores, regions=None):
-    """Sigma-convergence: standard deviation (divisor n) and coefficient of variation across units, overall and by region; one column per column of scores."""
+    ("Sigma-convergence: standard deviation (divisor n) and coefficient of variation across "
+     "units, overall and by region; one column per column of scores.")
     x, kind = args.number_table(scores, "scores")
     groups = None if regions is None else args.region_labels(regions, x.shape[0])
     with results.engine_errors_in("scores", kind):
@@ -282,17 +284,22 @@ def SIGMA_CONVERGENCE(scores, regions=None):
 
 
 @xw.func
-@xw.arg("scores", doc="Index values > 0: one row per unit; the first and last columns are the initial and final years.")
-@xw.arg("years", doc="Optional. Number of years between the first and last column (default: columns - 1).")
+@xw.arg("scores", doc=("Index values > 0: one row per unit; the first and last columns are the "
+                       "initial and final years."))
+@xw.arg("years", doc=("Optional. Number of years between the first and last column (default: "
+                      "columns - 1)."))
 @excel_function
 def BETA_CONVERGENCE(scores, years=None):
-    """Absolute beta-convergence: OLS of (ln x_T - ln x_0)/T on ln x_0; rows alpha, beta, SE, t, p (two-sided), R2, speed theta = -ln(1+beta*T)/T, half-life ln2/theta (blank with a note when beta >= 0)."""
+    ("Absolute beta-convergence: OLS of (ln x_T - ln x_0)/T on ln x_0; rows alpha, beta, SE, t, "
+     "p (two-sided), R2, speed theta = -ln(1+beta*T)/T, half-life ln2/theta (blank with a note "
+     "when beta >= 0).")
     x, kind = args.number_table(scores, "scores")
     if x.ndim < 2 or x.shape[1] < 2:
         raise args.ArgError("scores needs at least 2 columns (first and last year)")
     span = x.shape[1] - 1 if years is None else args.shift(years, "years", x.shape[1] - 1)
     if span <= 0:
-        raise args.ArgError(f"years is {span:g}; the span between first and last column must be > 0")
+        raise args.ArgError(f"years is {span:g}; the span between first and last column "
+                            "must be > 0")
     with results.engine_errors_in("scores", kind):
         b = engine.beta_convergence(x[:, 0], x[:, -1], span)
     rows = [["alpha", b.alpha], ["beta", b.beta], ["SE beta", b.se_beta], ["t", b.t],
@@ -315,7 +322,8 @@ def _spatial_inputs(scores, units, neighbours, permutations, seed):
         pairs = args.neighbour_pairs(neighbours, names)
     reps = 999 if permutations is None else args.shift(permutations, "permutations", 999)
     if not float(reps).is_integer() or reps > engine.MAX_REPLICATES:
-        raise args.ArgError(f"permutations is {reps:g}; a whole number 0-{engine.MAX_REPLICATES} expected")
+        raise args.ArgError(f"permutations is {reps:g}; a whole number "
+                            f"0-{engine.MAX_REPLICATES} expected")
     s = engine.DEFAULT_SEED if seed is None else args.shift(seed, "seed", engine.DEFAULT_SEED)
     if not float(s).is_integer():
         raise args.ArgError(f"seed is {s:g}; a whole number >= 0 expected")
@@ -330,7 +338,8 @@ def _spatial_inputs(scores, units, neighbours, permutations, seed):
 @xw.arg("seed", doc=_SEED_DOC)
 @excel_function
 def MORAN_I(scores, units, neighbours=None, permutations=999, seed=None):
-    """Global Moran's I with row-standardised contiguity weights: rows I, E[I] = -1/(n-1) and permutation p (as PySAL esda); one column per column of scores."""
+    ("Global Moran's I with row-standardised contiguity weights: rows I, E[I] = -1/(n-1) and "
+     "permutation p (as PySAL esda); one column per column of scores.")
     x, kind, names, pairs, reps, s = _spatial_inputs(scores, units, neighbours, permutations, seed)
     with results.engine_errors_in("scores", kind):
         g = engine.global_moran(x, names, pairs, reps, seed=s)
@@ -346,7 +355,8 @@ def MORAN_I(scores, units, neighbours=None, permutations=999, seed=None):
 @xw.arg("seed", doc=_SEED_DOC)
 @excel_function
 def LOCAL_MORAN(scores, units, neighbours=None, permutations=999, seed=None):
-    """Local Moran (LISA) per unit: a header, then local I, quadrant (HH, LH, LL, HL; blank for a unit without neighbours) and conditional-randomisation pseudo p."""
+    ("Local Moran (LISA) per unit: a header, then local I, quadrant (HH, LH, LL, HL; blank for a "
+     "unit without neighbours) and conditional-randomisation pseudo p.")
     values = args.number_vector(scores, "scores")
     x, kind, names, pairs, reps, s = _spatial_inputs(values, units, neighbours, permutations, seed)
     with results.engine_errors_in("scores", "vector"):

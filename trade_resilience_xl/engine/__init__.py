@@ -6,6 +6,7 @@ small result objects with named fields.
 
 from .arrays import direction_sign
 from .classify import Classification, band_cutoffs, classify, rank_levels, type_names
+from .convergence import BetaConvergence, SigmaConvergence, beta_convergence, sigma_convergence
 from .dagum import DagumResult, dagum_gini
 from .entropy import (
     EntropyWeights,
@@ -19,13 +20,10 @@ from .errors import InputError
 from .panel import PanelNumbers, PanelResult, ScoreMeans, compute_panel, run_panel
 from .panel_data import PanelArrays, prepare_panel, read_indicators
 from .permutation import PermutationTest, between_permutation_test
-from .settings import Settings
+from .settings import DEFAULT_SEED, MAX_REPLICATES, Settings
+from .spatial import GlobalMoran, LocalMoran, builtin_pairs, global_moran, local_moran
 from .theil import TheilResult, theil
 from .topsis import TopsisResult, topsis, weighted_sum
-# issue 14: convergence, spatial
-from .convergence import BetaConvergence, SigmaConvergence, beta_convergence, sigma_convergence
-from .settings import DEFAULT_SEED, MAX_REPLICATES
-from .spatial import GlobalMoran, LocalMoran, builtin_pairs, global_moran, local_moran
 
 __all__ = [
     "Classification", "DagumResult", "EntropyWeights", "InputError", "PanelArrays", "PanelNumbers",

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 
 from .classify import Classification, classify
-from .panel_convergence_spatial import convergence_spatial
 from .dagum import DagumResult, dagum_of_groups
 from .entropy import bootstrap_weights, entropy_kernel, no_range, normalize_kernel
 from .errors import InputError
 from .groups import check_alpha, grouped_values
+from .panel_convergence_spatial import convergence_spatial
 from .panel_data import PanelArrays, prepare_panel
 from .permutation import between_permutation_test
 from .settings import Settings

@@ -24,7 +24,8 @@ BETA_COLUMNS = ("first_year", "last_year", "n", "alpha", "beta", "se_beta", "t",
 class ConvergenceSpatial:
     """sigma: year, group ("" = all units), mean, sd, cv. beta: one row of BETA_COLUMNS.
     moran: year, moran_i, expected, p_value. lisa: unit, region, year, index, z (standardised
-    index), lag_z (its spatial lag), local_i, quadrant, p_value. ``notes``: one line per analysis not computed, or per island."""
+    index), lag_z (its spatial lag), local_i, quadrant, p_value. ``notes``: one line per
+    analysis not computed, and one for the units without neighbours."""
 
     sigma: pd.DataFrame | None
     beta: pd.DataFrame

@@ -102,7 +102,7 @@ class Settings:
             lisa_year = "last"
         else:
             try:
-                lisa_year = int(lisa_year)
+                lisa_year = int(lisa_year)  # type: ignore[call-overload]  # any user value
             except (TypeError, ValueError):
                 raise InputError(f"setting lisa_year is {lisa_year!r}; expected last or a year",
                                  field="lisa_year") from None

@@ -34,8 +34,8 @@ def china_contiguity() -> list[tuple[str, str, str, str]]:
     """The shipped contiguity of China's 31 provinces: (unit, neighbour, unit_zh,
     neighbour_zh) pairs, each border once (derived by tools/derive_contiguity.py; Hainan
     linked to Guangdong by convention)."""
-    with resources.files("trade_resilience_xl").joinpath("data", CONTIGUITY_CSV).open(
-            "r", encoding="utf-8") as handle:
+    data = resources.files("trade_resilience_xl") / "data" / CONTIGUITY_CSV
+    with data.open("r", encoding="utf-8") as handle:
         return [(r["unit"], r["neighbour"], r["unit_zh"], r["neighbour_zh"])
                 for r in csv.DictReader(handle)]
 

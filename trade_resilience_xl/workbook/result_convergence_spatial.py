@@ -11,8 +11,14 @@ from trade_resilience_xl.workbook import charts
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.book_io import Block, SheetContent
 from trade_resilience_xl.workbook.labels import Labels
-from trade_resilience_xl.workbook.result_frame import (GAP, TABLE_ROW, block_with_title, head,
-                                                       rows_of, sized_formats)
+from trade_resilience_xl.workbook.result_frame import (
+    GAP,
+    TABLE_ROW,
+    block_with_title,
+    head,
+    rows_of,
+    sized_formats,
+)
 
 YEAR = "Year / 年份"
 QUADRANT_ZH = {"HH": "高-高", "LH": "低-高", "LL": "低-低", "HL": "高-低"}

@@ -14,6 +14,7 @@ from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.book_io import Block, SheetContent
 from trade_resilience_xl.workbook.labels import Labels
 from trade_resilience_xl.workbook.read_inputs import Inputs
+from trade_resilience_xl.workbook.result_convergence_spatial import convergence_sheet, spatial_sheet
 from trade_resilience_xl.workbook.result_frame import (
     GAP,
     TABLE_ROW,
@@ -22,8 +23,6 @@ from trade_resilience_xl.workbook.result_frame import (
     rows_of,
     sized_formats,
 )
-from trade_resilience_xl.workbook.result_convergence_spatial import (convergence_sheet,
-                                                                     spatial_sheet)
 from trade_resilience_xl.workbook.result_inequality import dagum_sheet, theil_sheet
 from trade_resilience_xl.workbook.result_log import log_sheet
 from trade_resilience_xl.workbook.result_types import types_sheet
