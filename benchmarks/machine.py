@@ -10,6 +10,7 @@ from importlib import metadata
 BLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
             "MKL_NUM_THREADS")
 PACKAGES = ("numpy", "pandas", "scipy", "pymcdm", "scikit-criteria", "inequality", "libpysal",
+            "esda",  # issue 14: convergence, spatial
             "openpyxl", "xlwings", "trade-resilience-xl")
 
 

@@ -24,6 +24,7 @@ import cases_after_index  # noqa: E402  (issue 14: coupling, obstacle, density)
 import cases_engine  # noqa: E402
 import cases_front  # noqa: E402
 import cases_refresh  # noqa: E402
+import cases_spatial  # noqa: E402  (issue 14: convergence, spatial)
 import machine  # noqa: E402
 from timing import Case, CaseResult, fmt_time, run_case  # noqa: E402
 
@@ -40,7 +41,9 @@ def builders(full: bool):
             + [cases_front.udf_call_case, cases_front.udf_parse_case, cases_front.udf_import_case,
                cases_front.udf_import_no_mpl_case, cases_front.cli_case,
                cases_refresh.demo_own_work_case, cases_refresh.formatted_case,
-               cases_refresh.big_refresh_case])
+               cases_refresh.big_refresh_case]
+            # issue 14: convergence, spatial
+            + [cases_spatial.moran_case, cases_spatial.convergence_spatial_case])
 
 
 def build_all(full: bool):

@@ -62,7 +62,9 @@ SETTING_ROW = {"Shift": 4, "Weighting": 5, "Score": 6, "Theil measure": 7,
                "Bootstrap": 11, "Seed": 12, "Index name": 13,
                # issue 14: coupling, obstacle, density
                "Coupling model": 14, "Coupling rescale": 15, "Coupling weights": 16,
-               "Obstacle year": 17, "Density bandwidth": 18, "Density years": 19}
+               "Obstacle year": 17, "Density bandwidth": 18, "Density years": 19,
+               # issue 14: convergence, spatial
+               "Moran permutations": 20, "LISA year": 21}
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,15 @@ def worst_everywhere(book):
         cost = letter in COSTS
         for row in TIANJIN:
             book["Data"][f"{letter}{row}"] = 10 ** 9 if cost else -(10 ** 9)
+
+
+# issue 14: convergence, spatial
+def neighbours_sheet(*pairs):
+    def spoil(book):
+        ws = book.create_sheet("Neighbours")
+        for row in (("Unit", "Neighbour"),) + pairs:
+            ws.append(list(row))
+    return spoil
 
 
 def keep_only_beijing(book):
@@ -314,6 +325,25 @@ CATALOGUE = [
     Case("Theil L with a zero composite score",
          chain(worst_everywhere, setting("Theil measure", "L")), "Settings!B7",
          "Theil L needs positive values: unit Tianjin, year 2010 is 0 (a composite score"),
+    # ---- issue 14: convergence, spatial
+    Case("zero initial index: no β-convergence, the rest computed", worst_everywhere, "",
+         "β-convergence not computed: Tianjin has index 0 in 2010", works=True),
+    Case("Neighbours sheet naming no Data unit", neighbours_sheet(("Beijing", "Peking")),
+         "Neighbours!B2", '"Peking" is not a unit on the Data sheet'),
+    Case("Neighbours sheet with a blank neighbour", neighbours_sheet(("Beijing", None),
+                                                                     ("Beijing", "Tianjin")),
+         "Neighbours!B2", "Neighbour is empty"),
+    Case("Neighbours sheet pairing a unit with itself", neighbours_sheet(("Hebei", "Hebei")),
+         "Neighbours!B2", "Hebei is paired with itself"),
+    Case("Neighbours sheet leaving units without neighbours",
+         neighbours_sheet(("Beijing", "Tianjin"), ("Tianjin", "Hebei")), "",
+         "28 units have no neighbour (Shanxi, Inner Mongolia,", works=True),
+    Case("LISA year not in the data", setting("LISA year", 2035), "Settings!B15",
+         "LISA year 2035 is not in the data"),
+    Case("LISA year as a word", setting("LISA year", "first"), "Settings!B15",
+         "expected last or a year"),
+    Case("negative Moran permutations", setting("Moran permutations", -1), "Settings!B14",
+         "expected a whole number >= 0"),
     # ---- population
     Case("zero population", put("Data", f"D{BEIJING_2016}", 0), f"Data!D{BEIJING_2016}",
          "must be positive"),

@@ -175,6 +175,13 @@ def test_csv_files_and_columns(refreshed):
         "obstacles.csv": ["unit", "region", "year", "level", "factor", "obstacle"],
         "obstacle_top.csv": ["unit", "region", "basis", "rank", "factor", "obstacle"],
         "density.csv": ["year", "point", "density", "bandwidth"],
+        # issue 14: convergence, spatial
+        "beta_convergence.csv": ["first_year", "last_year", "n", "alpha", "beta", "se_beta", "t",
+                                 "p_value", "r_squared", "theta", "half_life", "note"],
+        "sigma_convergence.csv": ["year", "group", "mean", "sd", "cv"],
+        "moran.csv": ["year", "moran_i", "expected", "p_value"],
+        "lisa.csv": ["unit", "region", "year", "index", "z", "lag_z", "local_i", "quadrant",
+                     "p_value"],
     }
     assert sorted(p.name for p in folder.iterdir()) == sorted(expected)
     for name, columns in expected.items():

@@ -145,8 +145,10 @@ def test_main_py_carries_every_module_of_the_package_deterministically():
         assert names == sorted(names)
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         source = ROOT / "trade_resilience_xl"
-        expected = sorted("trade_resilience_xl/" + p.relative_to(source).as_posix()
-                          for p in source.rglob("*.py") if "__pycache__" not in p.parts)
+        expected = sorted(["trade_resilience_xl/" + p.relative_to(source).as_posix()
+                           for p in source.rglob("*.py") if "__pycache__" not in p.parts]
+                          # issue 14: convergence, spatial (the built-in contiguity list)
+                          + ["trade_resilience_xl/" + name for name in program.RUNTIME_DATA])
         assert names == expected
         assert all(package.read(n) == (ROOT / n).read_bytes() for n in names)
 

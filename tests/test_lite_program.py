@@ -212,7 +212,7 @@ def test_charts_the_object_model_refuses_are_left_out_and_logged(built, monkeypa
     grids = replay(data, book.json()["actions"])
     assert set(grids) == set(L.RESULT_SHEETS)
     notes = [v for v in grids[L.SHEET_LOG].values() if str(v).startswith("Charts left out")]
-    # 9 charts: 6, + coupling, obstacle and density (issue 14)
+    # 6 + issue 14: coupling, obstacle, density (3), convergence and spatial (3)
     assert len(notes) == 1 and "9 of 9" in notes[0] and "charts are not supported" in notes[0]
     assert notes[0] in _alerts(book.json()["actions"])[0]
 
@@ -247,8 +247,8 @@ def test_refresh_of_100000_data_rows_stays_well_under_pyodides_memory(built, tmp
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout)
     (alert,) = _alerts(out["actions"][0])
-    # 10 result sheets: 7, + Coupling, Obstacle, Density (issue 14)
-    assert alert.startswith("Refreshed 10 sheets") and out["refusals"] == []
+    # 7 + issue 14: Coupling, Obstacle, Density, Convergence, Spatial
+    assert alert.startswith("Refreshed 12 sheets") and out["refusals"] == []
     # one row per unit (100,000 rows / 12 years): the scores of every unit were written
     assert max(len(a["values"]) for a in out["actions"][0] if a["func"] == "setValues") > 8_000
     assert 0 < out["max_rss_mb"] < 1024

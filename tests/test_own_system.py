@@ -229,7 +229,9 @@ def test_each_chart_plots_the_header_it_is_meant_to(book, tmp_path):
         "Types": [first], "Theil": ["Within / 区域内", first], "Dagum": ["Within G_w / 区域内"],
         # issue 14: coupling, obstacle, density (the first dimension as typed; the first year)
         "Coupling": ["Mean D / 平均耦合协调度"], "Obstacle": ["Economic base / 经济"],
-        "Density": [str(O.YEARS[0])]}
+        "Density": [str(O.YEARS[0])],
+        # issue 14: convergence, spatial (US states: no built-in neighbours, so no Spatial chart)
+        "Convergence": ["CV: All units / 全部"]}
 
 
 def test_paper_region_names_of_other_units_are_shown_as_typed(tmp_path):

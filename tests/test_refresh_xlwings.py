@@ -106,7 +106,9 @@ def test_remote_refresh_adds_the_charts(built):
     assert kinds == sorted(["ColumnClustered", "LineMarkers", "XYScatter", "ColumnStacked",
                             "LineMarkers", "ColumnStacked",
                             # issue 14: coupling (line), obstacle (stacked), density (line)
-                            "LineMarkers", "ColumnStacked", "LineMarkers"])
+                            "LineMarkers", "ColumnStacked", "LineMarkers",
+                            # issue 14: convergence (CV line), spatial (Moran line, scatter)
+                            "LineMarkers", "LineMarkers", "XYScatter"])
     x_values = [a for a in book.json()["actions"] if a["func"] == "setChartXAxisValues"]
     assert len(x_values) == len(charts)
 

@@ -26,7 +26,10 @@ CHART_TITLES = ("Indicator weights (%)", "Mean foreign trade resilience index by
                 "Dagum Gini: within", "Resistance vs reconstruction",
                 # issue 14: coupling, obstacle, density
                 "Coupling coordination D by year", "Mean obstacle degree by dimension",
-                "Kernel density, 2010, 2015, 2021")
+                "Kernel density, 2010, 2015, 2021",
+                # issue 14: convergence, spatial
+                "σ-convergence: coefficient of variation", "Global Moran's I by year",
+                "Moran scatter")
 
 
 def _to_pdf(path, folder):

@@ -13,9 +13,12 @@ import pytest
 from trade_resilience_xl import engine, excel_results, udfs
 from trade_resilience_xl.example_data import load_example_panel
 
-FUNCTIONS = ("COMPOSITE_SCORE", "COUPLING_COORDINATION", "DAGUM_GINI", "ENTROPY_TABLE",
-             "ENTROPY_WEIGHTS", "KERNEL_DENSITY", "NORMALIZE", "OBSTACLE_DEGREE",
-             "RESILIENCE_TYPE", "THEIL", "THEIL_DECOMP", "TOPSIS")
+FUNCTIONS = tuple(sorted(("COMPOSITE_SCORE", "DAGUM_GINI", "ENTROPY_TABLE", "ENTROPY_WEIGHTS",
+                          "NORMALIZE", "RESILIENCE_TYPE", "THEIL", "THEIL_DECOMP", "TOPSIS",
+                          # issue 14: coupling, obstacle, density
+                          "COUPLING_COORDINATION", "KERNEL_DENSITY", "OBSTACLE_DEGREE",
+                          # issue 14: convergence, spatial
+                          "BETA_CONVERGENCE", "LOCAL_MORAN", "MORAN_I", "SIGMA_CONVERGENCE")))
 
 
 def excel(rows):

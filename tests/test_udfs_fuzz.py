@@ -76,6 +76,35 @@ CATALOGUE = [re.compile(p) for p in (
     r"scores has \d+ rows; a kernel density needs at least 3",
     rf"scores(?: column \d+)? has every value equal \({NUMBER}\); no density \(a single point\)",
     r"bandwidth (?:must be a single cell|is .*); use silverman or a number > 0",
+    # issue 14: convergence, spatial
+    r"scores needs at least 2 columns \(first and last year\)",
+    rf"years is {NUMBER}; the span between first and last column must be > 0",
+    rf"(?:years|permutations|seed) {CELL_PROBLEM}; a number >= 0 expected",
+    rf"(?:years|permutations|seed) is (?:{NUMBER}|TRUE|FALSE|\".*\"); a number >= 0 expected",
+    rf"permutations is {NUMBER}; a whole number 0-100000 expected",
+    rf"seed is {NUMBER}; a whole number >= 0 expected",
+    rf"{WHERE} (?:{CELL_PROBLEM}|starts with .*); a unit name expected",
+    rf'{WHERE} repeats ".*" \({WHERE}\); each unit once',
+    r"units has \d+ cells? for \d+ rows of scores",
+    r"neighbours is missing and units are not China's provinces; give a two-column range "
+    r"\(unit, neighbour\)",
+    r"neighbours must be two columns \(unit, neighbour\), one pair per row",
+    r"neighbours lists no pairs",
+    rf'{WHERE} (?:is blank|".*" is not in units|pairs ".*" with itself)',
+    r"σ-convergence needs at least 2 units",
+    r"the mean index of .* is .*; the coefficient of variation needs a mean above 0"
+    r"(?: \(scores[^)]*\))?",
+    r"unit \d+ has index .* in the (?:first|last) year; β-convergence takes its logarithm, so "
+    r"every level must be above 0 \(use the weighted-sum score, or add a shift to the index\)"
+    r"(?: \(scores[^)]*\))?",
+    r"β-convergence needs at least 3 units \(n - 2 degrees of freedom\); got \d+",
+    r"every unit has the same level in the first year; the slope on the initial level is "
+    r"undefined",
+    r"spatial autocorrelation needs at least 3 units; got \d+",
+    r"the index is the same for every unit(?: in \d+)?; Moran's I is undefined"
+    r"(?: \(scores[^)]*\))?",
+    r"the index of .* is missing or not a number(?: \(scores[^)]*\))?",
+    r"no unit has a neighbour among the units given; Moran's I is undefined",
 )]
 
 
@@ -254,6 +283,25 @@ def test_resilience_type_with_anything(resistance, reconstruction, language):
     check_result("RESILIENCE_TYPE", udfs.RESILIENCE_TYPE(resistance, reconstruction, language))
 
 
+# issue 14: convergence, spatial
+@FUZZ
+@given(ANY, OPTIONAL, OPTIONAL)
+def test_convergence_functions_with_anything(scores, regions, years):
+    check_result("SIGMA_CONVERGENCE", udfs.SIGMA_CONVERGENCE(scores, regions))
+    check_result("BETA_CONVERGENCE", udfs.BETA_CONVERGENCE(scores, years))
+
+
+SPATIAL_NAMES = st.sampled_from(["Beijing", "Tianjin", "Hebei", "a", "b", "c", None, "", 1.0])
+
+
+@FUZZ
+@given(ANY, st.one_of(ANY, excel_shaped(SPATIAL_NAMES)), OPTIONAL,
+       st.one_of(st.none(), st.integers(0, 30), ANY), OPTIONAL)
+def test_spatial_functions_with_anything(scores, units, neighbours, permutations, seed):
+    check_result("MORAN_I", udfs.MORAN_I(scores, units, neighbours, permutations, seed))
+    check_result("LOCAL_MORAN", udfs.LOCAL_MORAN(scores, units, neighbours, permutations, seed))
+
+
 MODERATE = st.one_of(st.just(0.0), st.floats(1e-6, 1e6), st.floats(-1e6, -1e-6))
 
 
@@ -357,7 +405,9 @@ def test_every_function_is_fuzzed(name):
     fuzzed = {"ENTROPY_WEIGHTS", "ENTROPY_TABLE", "NORMALIZE", "TOPSIS", "COMPOSITE_SCORE",
               "THEIL_DECOMP", "DAGUM_GINI", "THEIL", "RESILIENCE_TYPE",
               # issue 14: coupling, obstacle, density
-              "COUPLING_COORDINATION", "OBSTACLE_DEGREE", "KERNEL_DENSITY"}
+              "COUPLING_COORDINATION", "OBSTACLE_DEGREE", "KERNEL_DENSITY",
+              # issue 14: convergence, spatial
+              "SIGMA_CONVERGENCE", "BETA_CONVERGENCE", "MORAN_I", "LOCAL_MORAN"}
     assert name in fuzzed and len(inspect.signature(getattr(udfs, name)).parameters) >= 1
 
 

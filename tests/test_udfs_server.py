@@ -131,6 +131,19 @@ FIXED_CASES = [
     ("KERNEL_DENSITY", [SCORES]),
     ("KERNEL_DENSITY", [SCORES, [[0.05]]]),
     ("KERNEL_DENSITY", [col([1.0, 2.0])]),
+    # issue 14: convergence, spatial
+    ("SIGMA_CONVERGENCE", [SCORES, col(REGIONS)]),
+    ("SIGMA_CONVERGENCE", [[[0.0, 0.0], [0.0, 0.0]]]),
+    ("BETA_CONVERGENCE", [SCORES, [[5]]]),
+    ("BETA_CONVERGENCE", [col([s[0] for s in SCORES])]),
+    ("MORAN_I", [SCORES, col(["a", "b", "c", "d", "e", "f"]),
+                 [["a", "b"], ["b", "c"], ["c", "d"], ["d", "e"], ["e", "f"], ["f", "a"]], [[99]]]),
+    ("MORAN_I", [SCORES, col(["Beijing", "Tianjin", "Hebei", "Shanxi", "Jilin", "Hainan"])]),
+    ("MORAN_I", [SCORES, col(["a", "b", "c", "d", "e", "f"])]),
+    ("LOCAL_MORAN", [col([s[0] for s in SCORES]), col(["a", "b", "c", "d", "e", "f"]),
+                     [["a", "b"], ["b", "c"], ["c", "d"], ["d", "e"], ["e", "f"]], OMIT, [[7]]]),
+    ("LOCAL_MORAN", [col([s[0] for s in SCORES]), col(["a", "b", "c", "d", "e", "f"]),
+                     [["a", "x"]]]),
 ]
 
 CELL_CHOICES = [BLANK, ERROR, "+", "-", "East", "West", "n/a", "L", True, False, 0, 1, -1, 2]
@@ -179,7 +192,7 @@ def test_every_function_registers_with_its_optional_arguments(server_run):
     _, meta, _ = server_run
     functions = {f["name"]: f for f in meta["functions"]}
     expected = sorted(n for n in dir(udfs) if n.isupper() and callable(getattr(udfs, n)))
-    assert sorted(functions) == expected and len(expected) == 12   # 9 + issue 14
+    assert sorted(functions) == expected and len(expected) == 9 + 3 + 4   # issue 14
     for name, spec in functions.items():
         parameters = inspect.signature(getattr(udfs, name)).parameters.values()
         assert [p["name"] for p in spec["parameters"]] == [p.name for p in parameters]

@@ -155,7 +155,7 @@ def test_every_shipped_function_has_its_description():
 
     source = vba.xlwings_udfs_source()
     functions = re.findall(r"(?m)^Function (\w+)\(", source)
-    assert len(functions) == 12      # 9, + coupling, obstacle, density (issue 14)
+    assert len(functions) == 9 + 3 + 4   # issue 14: coupling, obstacle, density; convergence, spatial
     for name in functions:
         description = inspect.getdoc(getattr(udfs, name))
         assert (f'Function {name}(' in source and

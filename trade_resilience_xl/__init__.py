@@ -15,7 +15,9 @@ __version__ = "0.1.0"
 
 _ENGINE = ("InputError", "PanelResult", "Settings", "between_permutation_test", "bootstrap_weights",
            "classify", "dagum_gini", "entropy_weights", "normalize", "run_panel", "theil", "topsis",
-           "weighted_sum")
+           "weighted_sum",
+           # issue 14: convergence, spatial
+           "beta_convergence", "global_moran", "local_moran", "sigma_convergence")
 _EXAMPLES = ("load_example_panel", "paper_indicators")
 __all__ = sorted(_ENGINE + _EXAMPLES)
 

@@ -370,3 +370,45 @@ def inequality_values(x: np.ndarray, kind: str, arg: str, measure_name: str,
     if empty.any():
         place = f"{arg} column {int(np.argmax(empty)) + 1} is" if kind == "block" else f"{arg} are"
         raise ArgError(f"{place} all 0; {measure_name} needs a positive mean")
+
+
+# ------------------------------------------------------------ issue 14: convergence, spatial
+def unit_labels(value, n: int, arg: str = "units", of: str = "scores") -> list[str]:
+    """One distinct name per unit (row of ``of``)."""
+    kind, flat = line_of_cells(value, arg)
+    if len(flat) != n:
+        raise ArgError(f"{arg} has {_cells_word(len(flat))} for {n} rows of {of}")
+    seen: dict[str, int] = {}
+    for i, item in enumerate(flat):
+        label = _label(item)
+        problem = "is blank or an error value" if label is None else label_problem(item)
+        if problem:
+            raise ArgError(f"{where(arg, kind, i)} {problem}; a unit name expected")
+        if label in seen:
+            raise ArgError(f"{where(arg, kind, i)} repeats {show(item)} "
+                           f"({where(arg, kind, seen[label])}); each unit once")
+        seen[label] = i
+    return [_label(item) for item in flat]
+
+
+def neighbour_pairs(value, units: list[str], arg: str = "neighbours") -> list[tuple[str, str]]:
+    """(unit, neighbour) rows of a two-column range; every name must be one of ``units``."""
+    kind, rows = cells(value, arg)
+    rows = [rows] if kind == "vector" else rows
+    if kind == "cell" or len(rows[0]) != 2:
+        raise ArgError(f"{arg} must be two columns (unit, neighbour), one pair per row")
+    known, pairs = set(units), []
+    for i, row in enumerate(rows):
+        names = [_label(v) for v in row]
+        if names == [None, None]:
+            continue
+        for j, name in enumerate(names):
+            if name not in known:
+                shown = "is blank" if name is None else f"{show(row[j])} is not in units"
+                raise ArgError(f"{where(arg, 'block', i, j)} {shown}")
+        if names[0] == names[1]:
+            raise ArgError(f"{where(arg, 'block', i, 1)} pairs {show(row[0])} with itself")
+        pairs.append((names[0], names[1]))
+    if not pairs:
+        raise ArgError(f"{arg} lists no pairs")
+    return pairs

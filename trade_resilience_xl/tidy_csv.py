@@ -50,6 +50,10 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "obstacles.csv": ("obstacles", ("unit", "region", "year", "level", "factor", "obstacle")),
     "obstacle_top.csv": ("obstacle_top", ("unit", "region", "basis", "rank", "factor",
                                           "obstacle")),
+    # issue 14: convergence, spatial
+    "beta_convergence.csv": ("beta", ("first_year", "last_year", "n", "alpha", "beta",
+                                      "se_beta", "t", "p_value", "r_squared", "theta",
+                                      "half_life", "note")),
 }
 # Written only when the run computed them (Permutations / Bootstrap settings above 0).
 OPTIONAL_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -60,6 +64,11 @@ OPTIONAL_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "coupling.csv": ("coupling", ("unit", "region", "year", "coupling", "comprehensive",
                                   "coordination", "class", "class_en", "class_zh")),
     "density.csv": ("density", ("year", "point", "density", "bandwidth")),
+    # issue 14: convergence, spatial (absent when not computed; the Log says why)
+    "sigma_convergence.csv": ("sigma", ("year", "group", "mean", "sd", "cv")),
+    "moran.csv": ("moran", ("year", "moran_i", "expected", "p_value")),
+    "lisa.csv": ("lisa", ("unit", "region", "year", "index", "z", "lag_z", "local_i",
+                          "quadrant", "p_value")),
 }
 
 
@@ -100,9 +109,10 @@ def write_tidy_csv(result, directory: str | os.PathLike, *, bom: bool = False) -
     """Write the result tables of ``result`` (a ``PanelResult``) into ``directory``.
 
     Creates the folder if needed, overwrites files of the same names, and returns the
-    paths written: weights, scores, types, theil, dagum, filled, obstacles, obstacle_top (+
-    permutation, bootstrap, coupling and density when computed). ``bom=True`` writes UTF-8
-    with a byte-order mark for Excel double-click.
+    paths written: weights, scores, types, theil, dagum, filled, obstacles, obstacle_top,
+    beta_convergence (+ permutation, bootstrap, coupling, density, sigma_convergence, moran and
+    lisa when computed). ``bom=True`` writes UTF-8 with a byte-order mark for Excel
+    double-click.
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from .coupling import CouplingResult, coupling_coordination
 from .density import DensityResult, kernel_density
 from .obstacle import ObstacleResult, obstacle_degree
 from .classify import Classification, band_cutoffs, classify, rank_levels, type_names
+from .convergence import BetaConvergence, SigmaConvergence, beta_convergence, sigma_convergence
 from .dagum import DagumResult, dagum_gini
 from .entropy import (
     EntropyWeights,
@@ -23,7 +24,8 @@ from .errors import InputError
 from .panel import PanelNumbers, PanelResult, ScoreMeans, compute_panel, run_panel
 from .panel_data import PanelArrays, prepare_panel, read_indicators
 from .permutation import PermutationTest, between_permutation_test
-from .settings import Settings
+from .settings import DEFAULT_SEED, MAX_REPLICATES, Settings
+from .spatial import GlobalMoran, LocalMoran, builtin_pairs, global_moran, local_moran
 from .theil import TheilResult, theil
 from .topsis import TopsisResult, topsis, weighted_sum
 
@@ -38,4 +40,8 @@ __all__ = [
     # issue 14: coupling, obstacle, density
     "CouplingResult", "DensityResult", "ObstacleResult", "coupling_coordination",
     "kernel_density", "obstacle_degree",
+    # issue 14: convergence, spatial
+    "BetaConvergence", "SigmaConvergence", "beta_convergence", "sigma_convergence",
+    "DEFAULT_SEED", "MAX_REPLICATES", "GlobalMoran", "LocalMoran", "builtin_pairs",
+    "global_moran", "local_moran",
 ]

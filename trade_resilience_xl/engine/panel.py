@@ -14,6 +14,7 @@ from .dagum import DagumResult, dagum_of_groups
 from .entropy import bootstrap_weights, entropy_kernel, no_range, normalize_kernel
 from .errors import InputError
 from .groups import check_alpha, grouped_values
+from .panel_convergence_spatial import convergence_spatial
 from .panel_data import PanelArrays, prepare_panel
 from .permutation import between_permutation_test
 from .settings import Settings
@@ -151,6 +152,12 @@ class PanelResult:
     obstacle_top: pd.DataFrame | None = None
     density: pd.DataFrame | None = None        # None with fewer than 3 units
     after_index: AfterIndex | None = field(default=None, repr=False)
+    # issue 14: convergence, spatial
+    sigma: pd.DataFrame | None = None
+    beta: pd.DataFrame | None = None
+    moran: pd.DataFrame | None = None
+    lisa: pd.DataFrame | None = None
+    neighbours_source: str = ""
 
     def scores_wide(self, index="composite") -> pd.DataFrame:
         """Units as rows, years as columns, for one index (like the paper's Table 3)."""
@@ -253,7 +260,7 @@ def _tables(panel: PanelArrays, nums: PanelNumbers, settings: Settings):
 
 
 def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, *,
-              columns=None, progress=None) -> PanelResult:
+              columns=None, progress=None, neighbours=None) -> PanelResult:
     """Measure a panel from a long table and an indicator table; return every result table.
 
     ``data`` has one row per unit-year with columns unit, region, year, population (optional)
@@ -261,7 +268,8 @@ def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, 
     ``indicators`` has columns code, dimension, direction (+ / -) and optionally indicator
     (the name) and dimension_zh (a short Chinese label of the dimension, for Chinese type
     names such as 经济高控烟低型).
-    ``progress(message)`` is called before long steps.
+    ``progress(message)`` is called before long steps. ``neighbours``: (unit, neighbour)
+    pairs for Moran's I; None uses the shipped contiguity when the units are China's provinces.
     """
     s = (settings or Settings()).checked()
     panel = prepare_panel(data, indicators, missing=s.missing, columns=columns)
@@ -287,10 +295,16 @@ def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, 
                                   "lower": intervals.lower, "upper": intervals.upper})
     # issue 14: coupling, obstacle, density
     extra = after_index(panel, nums, s, _axis(s.normalization))
+    # issue 14: convergence, spatial
+    if progress:
+        progress(f"convergence and Moran's I, {s.moran_permutations} permutations")
+    spatial = convergence_spatial(nums.composite, panel, s, neighbours)
     return PanelResult(s, weights, scores, types, theil_table, dagum_table, filled,
                        panel.warnings + nums.warnings + extra.coupling_notes
-                       + extra.obstacle_notes + extra.density_notes,
+                       + extra.obstacle_notes + extra.density_notes + spatial.notes,
                        permutation, bootstrap, panel, nums,
                        coupling=extra.coupling, obstacles=extra.obstacles,
                        obstacle_top=extra.obstacle_top, density=extra.density,
-                       after_index=extra)
+                       after_index=extra, sigma=spatial.sigma, beta=spatial.beta,
+                       moran=spatial.moran, lisa=spatial.lisa,
+                       neighbours_source=spatial.neighbours)

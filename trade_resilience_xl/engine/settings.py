@@ -114,6 +114,8 @@ class Settings:
     obstacle_year: "last" or the year whose top three obstacles are shown.
     density_bandwidth: "silverman" or a bandwidth > 0. density_years: years of the density
         chart, "first, middle, last" or years such as "2010, 2015, 2021".
+    moran_permutations: permutations of the global and local Moran tests (0: no p-values).
+    lisa_year: the year of the local Moran table, "last" (the default) or a year.
     """
 
     shift: float = 1.0
@@ -135,6 +137,9 @@ class Settings:
     obstacle_year: object = "last"
     density_bandwidth: object = "silverman"
     density_years: object = "first, middle, last"
+    # issue 14: convergence, spatial
+    moran_permutations: int = 999
+    lisa_year: object = "last"
 
     def checked(self) -> Settings:
         """A copy with values normalised, or an InputError naming the bad setting."""
@@ -179,7 +184,17 @@ class Settings:
         if count("bootstrap") and weighting != "pooled":
             raise InputError("bootstrap intervals need pooled weighting; set Bootstrap to 0 or "
                              "Weighting to pooled", field="bootstrap")
-        return replace(self, shift=as_shift(self.shift),
+        lisa_year = self.lisa_year
+        if isinstance(lisa_year, str) and lisa_year.strip().lower() == "last":
+            lisa_year = "last"
+        else:
+            try:
+                lisa_year = int(lisa_year)  # type: ignore[call-overload]  # any user value
+            except (TypeError, ValueError):
+                raise InputError(f"setting lisa_year is {lisa_year!r}; expected last or a year",
+                                 field="lisa_year") from None
+        return replace(self, moran_permutations=count("moran_permutations"), lisa_year=lisa_year,
+                       shift=as_shift(self.shift),
                        normalization=pick("normalization", SCOPES), weighting=weighting,
                        ideal=pick("ideal", SCOPES), score=pick("score", SCORES),
                        missing=pick("missing", MISSING), permutations=count("permutations"),

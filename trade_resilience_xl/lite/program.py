@@ -89,10 +89,16 @@ def clear_results(book: xw.Book):
 '''
 
 
+# issue 14: convergence, spatial — the built-in contiguity of China's provinces (Moran's I).
+RUNTIME_DATA = ("data/china_contiguity.csv",)
+
+
 def package_zip(root: Path = PACKAGE_ROOT) -> bytes:
     """Every ``.py`` file under ``root`` as a zip (paths ``trade_resilience_xl/...``),
-    sorted, with fixed timestamps and attributes, so the bytes depend on the sources only."""
-    files = sorted(path for path in root.rglob("*.py") if "__pycache__" not in path.parts)
+    plus the package data the refresh reads (``RUNTIME_DATA``), sorted, with fixed timestamps
+    and attributes, so the bytes depend on the sources only."""
+    files = sorted([path for path in root.rglob("*.py") if "__pycache__" not in path.parts]
+                   + [root / name for name in RUNTIME_DATA])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in files:

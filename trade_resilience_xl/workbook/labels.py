@@ -110,6 +110,12 @@ class Labels:
         english, chinese = _index_words(self.index_name)
         return f"Mean {_mid_sentence(english)} by year / 历年平均{chinese or '综合指数'}"
 
+    # issue 14: convergence, spatial
+    def analysis_title(self, english: str, chinese: str) -> str:
+        """"Convergence of the foreign trade resilience index / 外贸韧性综合指数收敛分析"."""
+        index_en, index_zh = _index_words(self.index_name)
+        return f"{english} of the {_mid_sentence(index_en)} / {index_zh or '综合指数'}{chinese}"
+
     # ------------------------------------------------------------------ units, regions
     @property
     def all_units(self) -> str:

@@ -35,12 +35,18 @@ SHEET_DAGUM = "Dagum"
 SHEET_COUPLING = "Coupling"
 SHEET_OBSTACLE = "Obstacle"
 SHEET_DENSITY = "Density"
+# issue 14: convergence, spatial
+SHEET_CONVERGENCE = "Convergence"
+SHEET_SPATIAL = "Spatial"
+SHEET_NEIGHBOURS = "Neighbours"    # optional input sheet: when present, its pairs win
 # end issue 14
 SHEET_LOG = "Log"
 RESULT_SHEETS: tuple[str, ...] = (SHEET_WEIGHTS, SHEET_SCORES, SHEET_SUBINDICES, SHEET_TYPES,
                                   SHEET_THEIL, SHEET_DAGUM,
                                   # issue 14: coupling, obstacle, density
                                   SHEET_COUPLING, SHEET_OBSTACLE, SHEET_DENSITY,
+                                  # issue 14: convergence, spatial
+                                  SHEET_CONVERGENCE, SHEET_SPATIAL,
                                   SHEET_LOG)
 
 SHEET_ORDER: tuple[str, ...] = ((SHEET_ABOUT, SHEET_INDICATORS, SHEET_DATA, SHEET_SETTINGS)
@@ -59,6 +65,8 @@ HEADER_ZH: dict[str, str] = {
     "Paper weight (%)": "原文权重(%)",
     "Province": "省份", "Region": "地区", "Year": "年份", "Population": "人口权重",
     "Setting": "设置项", "Value": "取值",
+    # issue 14: convergence, spatial
+    "Neighbour": "邻接单元",
 }
 
 
@@ -172,6 +180,15 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "2010, 2015, 2021 (the table holds every year).",
                 "核密度图显示的年份：first, middle, last 或年份列表（表中含全部年份）。"),
     # end issue 14
+    # issue 14: convergence, spatial
+    SettingSpec("moran_permutations", "Moran permutations", "莫兰检验置换次数", 999, "integer>=0",
+                (), "Permutations for the p-values of global Moran's I and the local Moran "
+                "(LISA) on the Spatial sheet; 0 = no p-values, 999 is usual. Seeded by Seed.",
+                "全局莫兰指数与局部莫兰（LISA）置换检验次数；0表示不计算p值，常用999。"),
+    SettingSpec("lisa_year", "LISA year", "LISA年份", "last", "last|year", (),
+                "The year of the local Moran (LISA) table: last (the last year of the data) "
+                "or a year such as 2021.",
+                "局部莫兰（LISA）分析的年份：last（最后一年）或具体年份，如2021。"),
 )
 SETTING_KEYS: tuple[str, ...] = tuple(spec.key for spec in SETTINGS)
 SETTINGS_BY_KEY: dict[str, SettingSpec] = {spec.key.casefold(): spec for spec in SETTINGS}

@@ -24,6 +24,7 @@ from trade_resilience_xl.workbook.cell_values import (
     label_problem,
 )
 from trade_resilience_xl.workbook.read_data import MAX_PROBLEMS, read_data
+from trade_resilience_xl.workbook.read_neighbours import read_neighbours
 from trade_resilience_xl.workbook.sheet_headers import chinese, english, header, optional
 
 
@@ -53,6 +54,8 @@ class Inputs:
     notes: list[str] = field(default_factory=list)   # harmless oddities, for the Log
     unit_label: str = L.bilingual("Province")   # the unit column's header, as typed
     index_name: str = L.SETTINGS_BY_KEY["index name"].default   # Settings "Index name"
+    # issue 14: convergence, spatial
+    neighbours: list | None = None    # pairs from the Neighbours sheet; None: no such sheet
 
 
 def _sheet_rows(book: WorkbookIO, sheet: str, problems: list[Problem]) -> list[list] | None:
@@ -218,13 +221,17 @@ def read_inputs(book: WorkbookIO) -> Inputs:
         raise InputProblems(problems[:MAX_PROBLEMS])
     data = read_data(data_rows, list(indicators["code"]), ind_cells,
                      book.merged_ranges(L.SHEET_DATA), problems)
+    neighbours = None
+    if L.SHEET_NEIGHBOURS in book.sheet_names() and not problems:
+        neighbours = read_neighbours(book.read_values(L.SHEET_NEIGHBOURS),
+                                     data.frame["unit"].unique(), problems)
     if problems:
         raise InputProblems(problems[:MAX_PROBLEMS])
     settings_obj, used, setting_cells, notes = settings
     return Inputs(indicators, data.frame, settings_obj, used, data.sheet_rows, data.data_cols,
                   data.header_row, setting_cells, ind_cells, data.note, data.illustrative,
                   notes + data.notes, unit_label=data.unit_label,
-                  index_name=dict(used)["Index name"])
+                  index_name=dict(used)["Index name"], neighbours=neighbours)
 
 
 def locate(error: InputError, inputs: Inputs) -> Problem:

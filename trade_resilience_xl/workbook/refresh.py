@@ -81,12 +81,13 @@ def _run(inputs: Inputs, progress, *, inference: bool = True):
         raise InputProblems([locate(error, inputs)]) from error
     if not inference:
         # Checking needs no permutation test or bootstrap: they cannot fail on data the
-        # rest accepts, and they are the slow part.
+        # rest accepts, and they are the slow part. (Moran's permutations stay: they take
+        # milliseconds, and `check` must give the same notes as the refresh.)
         settings = replace(settings, permutations=0, bootstrap=0)
     try:
         return run_panel(inputs.data, inputs.indicators[["code", "indicator", "dimension",
                                                          "dimension_zh", "direction"]],
-                         settings, progress=progress)
+                         settings, progress=progress, neighbours=inputs.neighbours)
     except InputError as error:
         raise InputProblems([locate(error, inputs)]) from error
 

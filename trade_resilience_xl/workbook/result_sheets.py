@@ -20,6 +20,8 @@ from trade_resilience_xl.workbook.result_analyses import (
     density_sheet,
     obstacle_sheet,
 )
+# issue 14: convergence, spatial
+from trade_resilience_xl.workbook.result_convergence_spatial import convergence_sheet, spatial_sheet
 from trade_resilience_xl.workbook.result_frame import (
     GAP,
     TABLE_ROW,
@@ -159,4 +161,7 @@ def all_sheets(result: PanelResult, inputs: Inputs, version: str, timestamp: str
             L.SHEET_COUPLING: coupling_sheet(result, labels),
             L.SHEET_OBSTACLE: obstacle_sheet(result, labels),
             L.SHEET_DENSITY: density_sheet(result, labels),
+            # issue 14: convergence, spatial
+            L.SHEET_CONVERGENCE: convergence_sheet(result, labels),
+            L.SHEET_SPATIAL: spatial_sheet(result, labels),
             L.SHEET_LOG: log_sheet(result, inputs, labels, version, timestamp)}
