@@ -5,9 +5,9 @@ analyses of issue 14 must add under 20 ms to the refresh's compute; these three 
 from __future__ import annotations
 
 import numpy as np
-
 import synthetic as S
 from timing import Case, Contender, Target
+
 from trade_resilience_xl.engine import Settings, compute_panel, prepare_panel
 from trade_resilience_xl.engine.after_index import after_index
 from trade_resilience_xl.engine.coupling import coupling_kernel

@@ -17,9 +17,10 @@ from trade_resilience_xl.engine.coupling import CLASSES_ZH, coupling_coordinatio
 from trade_resilience_xl.engine.density import kernel_density, silverman_bandwidth
 from trade_resilience_xl.engine.obstacle import obstacle_degree
 
-PANEL_COLUMNS = {"unit": "Province", "region": "Region", "year": "Year", "population": "Population"}
-SPSSAU_CLASSES = ["极度失调", "严重失调", "中度失调", "轻度失调", "濒临失调", "勉强协调", "初级协调",
-                  "中级协调", "良好协调", "优质协调"]
+PANEL_COLUMNS = {"unit": "Province", "region": "Region", "year": "Year",
+                 "population": "Population"}
+SPSSAU_CLASSES = ["极度失调", "严重失调", "中度失调", "轻度失调", "濒临失调", "勉强协调",
+                  "初级协调", "中级协调", "良好协调", "优质协调"]
 
 
 # ------------------------------------------------------------------ coupling coordination

@@ -262,13 +262,19 @@ _RESCALES = {"none": False, "0.01-0.99": True}
 
 
 @xw.func
-@xw.arg("subindices", doc="Sub-index of each dimension: one row per province (or province-year), one column per dimension (at least 2), values in [0, 1].")
-@xw.arg("weights", doc="Optional. One weight >= 0 per dimension for T = sum(a*U), rescaled to sum 1; blank = equal weights.")
-@xw.arg("model", doc="Optional. classic (default; SPSSAU) or corrected (Wang Shujia et al. 2021).")
-@xw.arg("rescale", doc="Optional. none (default) or 0.01-0.99: rescale each column to 0.01-0.99 first, as SPSSAU does.")
+@xw.arg("subindices", doc=("Sub-index of each dimension: one row per province (or "
+                          "province-year), one column per dimension (at least 2), values in "
+                          "[0, 1]."))
+@xw.arg("weights", doc=("Optional. One weight >= 0 per dimension for T = sum(a*U), rescaled to "
+                       "sum 1; blank = equal weights."))
+@xw.arg("model", doc=("Optional. classic (default; SPSSAU) or corrected (Wang Shujia et al. "
+                     "2021)."))
+@xw.arg("rescale", doc=("Optional. none (default) or 0.01-0.99: rescale each column to 0.01-0.99 "
+                       "first, as SPSSAU does."))
 @excel_function
 def COUPLING_COORDINATION(subindices, weights=None, model="classic", rescale="none"):
-    """Coupling coordination of each row: a header row, then coupling C, comprehensive index T, coordination D = sqrt(C*T), class 1-10 and its name (English / Chinese)."""
+    ("Coupling coordination of each row: a header row, then coupling C, comprehensive index T, "
+     "coordination D = sqrt(C*T), class 1-10 and its name (English / Chinese).")
     model = args.choice(model, "model", _MODELS, "classic", "classic or corrected")
     scaled = _RESCALES[args.choice(rescale, "rescale", {k: k for k in _RESCALES}, "none",
                                    "none or 0.01-0.99")]
@@ -290,7 +296,9 @@ def COUPLING_COORDINATION(subindices, weights=None, model="classic", rescale="no
 @xw.arg("directions", doc=_DIRECTIONS_DOC)
 @excel_function
 def OBSTACLE_DEGREE(data, weights, directions):
-    """Obstacle degree w(1-y)/sum(w(1-y)) of each indicator for each row, y min-max normalised without shift; rows sum to 1. A row at the best value of every indicator reads undefined."""
+    ("Obstacle degree w(1-y)/sum(w(1-y)) of each indicator for each row, y min-max normalised "
+     "without shift; rows sum to 1. A row at the best value of every indicator reads "
+     "undefined.")
     x, signs = _data_with_directions(data, directions)
     w = args.indicator_weights(weights, x.shape[1])
     with results.engine_errors_in("data", "block"):
@@ -300,11 +308,14 @@ def OBSTACLE_DEGREE(data, weights, directions):
 
 
 @xw.func
-@xw.arg("scores", doc="Values: one row per province, one column per year (or one column); at least 3 rows.")
-@xw.arg("bandwidth", doc="Optional. silverman (default: 0.9*min(sd, IQR/1.34)*n^(-1/5) per column) or one number > 0.")
+@xw.arg("scores", doc=("Values: one row per province, one column per year (or one column); at "
+                      "least 3 rows."))
+@xw.arg("bandwidth", doc=("Optional. silverman (default: 0.9*min(sd, IQR/1.34)*n^(-1/5) per "
+                         "column) or one number > 0."))
 @excel_function
 def KERNEL_DENSITY(scores, bandwidth="silverman"):
-    """Gaussian kernel density of each column of scores on one common grid of 101 points: a header row, the bandwidth row, then the grid value and one density per column."""
+    ("Gaussian kernel density of each column of scores on one common grid of 101 points: a "
+     "header row, the bandwidth row, then the grid value and one density per column.")
     x, kind = args.number_table(scores, "scores")
     if x.shape[0] < 3:
         raise args.ArgError(f"scores has {x.shape[0]} rows; a kernel density needs at least 3")

@@ -5,13 +5,13 @@ small result objects with named fields.
 """
 
 from .arrays import direction_sign
-# issue 14: coupling, obstacle, density
-from .coupling import CouplingResult, coupling_coordination
-from .density import DensityResult, kernel_density
-from .obstacle import ObstacleResult, obstacle_degree
 from .classify import Classification, band_cutoffs, classify, rank_levels, type_names
 from .convergence import BetaConvergence, SigmaConvergence, beta_convergence, sigma_convergence
+
+# issue 14: coupling, obstacle, density
+from .coupling import CouplingResult, coupling_coordination
 from .dagum import DagumResult, dagum_gini
+from .density import DensityResult, kernel_density
 from .entropy import (
     EntropyWeights,
     WeightIntervals,
@@ -21,6 +21,7 @@ from .entropy import (
     normalize,
 )
 from .errors import InputError
+from .obstacle import ObstacleResult, obstacle_degree
 from .panel import PanelNumbers, PanelResult, ScoreMeans, compute_panel, run_panel
 from .panel_data import PanelArrays, prepare_panel, read_indicators
 from .permutation import PermutationTest, between_permutation_test

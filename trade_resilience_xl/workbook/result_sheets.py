@@ -14,12 +14,14 @@ from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.book_io import Block, SheetContent
 from trade_resilience_xl.workbook.labels import Labels
 from trade_resilience_xl.workbook.read_inputs import Inputs
+
 # issue 14: coupling, obstacle, density
 from trade_resilience_xl.workbook.result_analyses import (
     coupling_sheet,
     density_sheet,
     obstacle_sheet,
 )
+
 # issue 14: convergence, spatial
 from trade_resilience_xl.workbook.result_convergence_spatial import convergence_sheet, spatial_sheet
 from trade_resilience_xl.workbook.result_frame import (
