@@ -85,7 +85,7 @@ def udf_call_case():
 def udf_parse_case():
     """ENTROPY_WEIGHTS + TOPSIS on a 5,000 x 30 block as Excel passes it, against pymcdm
     given the same nested lists (its np.asarray counted): almost all our time is reading the
-    arguments cell-safely (excel_args), so this row is about argument parsing."""
+    arguments cell-safely (udf_args), so this row is about argument parsing."""
     import pymcdm
 
     from trade_resilience_xl import udfs

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from trade_resilience_xl import engine, excel_results, udfs
+from trade_resilience_xl import engine, udf_results, udfs
 from trade_resilience_xl.example_data import load_example_panel
 
 FUNCTIONS = tuple(sorted(("COMPOSITE_SCORE", "DAGUM_GINI", "ENTROPY_TABLE", "ENTROPY_WEIGHTS",
@@ -461,13 +461,13 @@ def test_example_panel_gap_is_reported_as_a_cell():
 
 def test_engine_error_positions_become_1_based_range_positions():
     err = engine.InputError("Gini needs a positive mean; every value is 0 in column 2", column=1)
-    assert (excel_results.engine_message(err, "scores", "block")
+    assert (udf_results.engine_message(err, "scores", "block")
             == "Gini needs a positive mean; every value is 0 in column 2 (scores column 2)")
     err = engine.InputError("bad", row=4, column=2)
-    assert excel_results.engine_message(err, "data", "block") == "bad (data row 5, column 3)"
-    assert excel_results.engine_message(engine.InputError("bad", row=4), "x",
+    assert udf_results.engine_message(err, "data", "block") == "bad (data row 5, column 3)"
+    assert udf_results.engine_message(engine.InputError("bad", row=4), "x",
                                         "vector") == "bad (x cell 5)"
-    assert excel_results.engine_message(engine.InputError("plain"), "x", "vector") == "plain"
+    assert udf_results.engine_message(engine.InputError("plain"), "x", "vector") == "plain"
 
 
 def test_engine_error_raised_inside_is_mapped(monkeypatch):

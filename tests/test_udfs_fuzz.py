@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trade_resilience_xl import excel_results, udfs
+from trade_resilience_xl import udf_results, udfs
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -65,7 +65,7 @@ CATALOGUE = [re.compile(p) for p in (
     rf"{WHERE} starts with [=+\-@]; a label cannot start with =, \+, - or @ \(it would run "
     r"as a formula where it is written\)",
     r"\w+ is (?:empty|not a range of cells|not a rectangular range of cells)",
-    re.escape(excel_results.NON_FINITE_MESSAGE),
+    re.escape(udf_results.NON_FINITE_MESSAGE),
     # issue 14: coupling, obstacle, density
     r"(?:model|rescale) (?:is blank or an error value|is .*); use (?:classic or corrected|"
     r"none or 0\.01-0\.99)",
@@ -325,7 +325,7 @@ def test_moderate_numbers_never_overflow(n, m, data):
              ("RESILIENCE_TYPE", ([r[0] for r in x], [r[-1] for r in x]))]
     for name, arguments in calls:
         message = check_result(name, getattr(udfs, name)(*arguments))
-        assert message != excel_results.NON_FINITE_MESSAGE, (name, arguments)
+        assert message != udf_results.NON_FINITE_MESSAGE, (name, arguments)
 
 
 @FUZZ

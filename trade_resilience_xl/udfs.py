@@ -1,12 +1,12 @@
 """Worksheet functions a researcher can type: =ENTROPY_WEIGHTS(...), =TOPSIS(...), ...
 
 Thin fronts over ``trade_resilience_xl.engine``: parse the Excel-shaped arguments
-(``excel_args``), call the engine, return a plain 2-D list that Excel 365 spills. A bad
+(``udf_args``), call the engine, return a plain 2-D list that Excel 365 spills. A bad
 input returns one line of text ``NAME: what is wrong, where``; see docs/formulas.md.
 
 Rules that keep both of xlwings' paths working (classic VBA and Office.js/``XLWINGS_ON_SERVER``):
 - no annotations on parameters or returns: xlwings reads them as converters;
-- no ``ndim``/``expand`` options: both paths squeeze ranges, excel_args normalises shapes;
+- no ``ndim``/``expand`` options: both paths squeeze ranges, udf_args normalises shapes;
 - ``@excel_function`` sits under the xlwings decorators; ``functools.wraps`` keeps the name
   and signature xlwings inspects. xlwings' generator wraps every name in ``dir(module)`` that
   carries ``__xlfunc__`` (only the decorated functions); the ``_`` helpers here carry none.
@@ -18,9 +18,9 @@ import numpy as np
 import xlwings as xw
 
 from trade_resilience_xl import engine
-from trade_resilience_xl import excel_args as args
-from trade_resilience_xl import excel_results as results
-from trade_resilience_xl.excel_results import excel_function
+from trade_resilience_xl import udf_args as args
+from trade_resilience_xl import udf_results as results
+from trade_resilience_xl.udf_results import excel_function
 
 _DATA_DOC = ("Indicator values: one row per observation (province-year), "
              "one column per indicator.")

@@ -4,7 +4,6 @@ Kernels take clean arrays; the public functions below validate what users give a
 small result objects with named fields.
 """
 
-from .arrays import direction_sign
 from .classify import Classification, band_cutoffs, classify, rank_levels, type_names
 from .convergence import BetaConvergence, SigmaConvergence, beta_convergence, sigma_convergence
 
@@ -29,6 +28,7 @@ from .settings import DEFAULT_SEED, MAX_REPLICATES, Settings
 from .spatial import GlobalMoran, LocalMoran, builtin_pairs, global_moran, local_moran
 from .theil import TheilResult, theil
 from .topsis import TopsisResult, topsis, weighted_sum
+from .validation import direction_sign
 
 __all__ = [
     "Classification", "DagumResult", "EntropyWeights", "InputError", "PanelArrays", "PanelNumbers",

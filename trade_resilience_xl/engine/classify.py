@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..paper import RECONSTRUCTION, RESISTANCE
-from .arrays import as_matrix
 from .errors import InputError
+from .validation import as_matrix
 
 LEVELS = ("high", "medium", "low")
 LEVELS_ZH = {"high": "高", "medium": "中", "low": "低"}

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arrays import as_directions, as_matrix, as_shift
 from .errors import InputError
+from .validation import as_directions, as_matrix, as_shift
 
 #: A column whose range is at most this fraction of its largest magnitude is constant: the
 #: difference is floating-point noise (7 next to 7.000000000000001 from a formula), not data.

@@ -7,8 +7,8 @@ from typing import TypeAlias
 
 import numpy as np
 
-from .arrays import as_groups, as_matrix, as_unit_weights
 from .errors import InputError
+from .validation import as_groups, as_matrix, as_unit_weights
 
 # A statistic of one column of values is a float; of an n x k panel, an array over the k
 # columns (and per-group statistics gain a group axis). Result objects type fields with it.

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import as_directions, as_matrix
 from .entropy import normalize_kernel
 from .errors import InputError
+from .validation import as_directions, as_matrix
 
 
 def gap_normalized(x, directions, axis=0):

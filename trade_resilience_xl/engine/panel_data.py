@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .arrays import MAX_MAGNITUDE, direction_sign
 from .errors import InputError
 from .interpolate import interpolate_years
+from .validation import MAX_MAGNITUDE, direction_sign
 
 COLUMNS = {"unit": "unit", "region": "region", "year": "year", "population": "population"}
 

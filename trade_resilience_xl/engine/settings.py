@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .arrays import as_shift
 from .errors import InputError
 from .groups import check_alpha
+from .validation import as_shift
 
 #: The one default random seed (Settings sheet, Python API, command line).
 DEFAULT_SEED = 20240601

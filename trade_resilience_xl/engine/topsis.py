@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import as_directions, as_matrix, as_shift, as_weights_vector
 from .entropy import normalize_kernel
 from .errors import InputError
+from .validation import as_directions, as_matrix, as_shift, as_weights_vector
 
 
 def topsis_kernel(y, w, axis=0):

@@ -7,7 +7,7 @@ import math
 import re
 import unicodedata
 
-from trade_resilience_xl.engine.arrays import is_blank
+from trade_resilience_xl.engine.validation import is_blank
 
 # What statistical yearbooks and pasted tables print for "not available". In a number cell
 # these mean a missing value (interpolated or stopped on, as Settings say), not a typo;

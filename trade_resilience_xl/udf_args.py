@@ -21,7 +21,7 @@ import sys
 import numpy as np
 
 from trade_resilience_xl.engine import direction_sign
-from trade_resilience_xl.engine.arrays import MAX_MAGNITUDE
+from trade_resilience_xl.engine.validation import MAX_MAGNITUDE
 from trade_resilience_xl.workbook.cell_values import blank, label_key, label_problem, quote
 
 

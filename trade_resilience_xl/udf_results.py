@@ -2,7 +2,7 @@
 
 Values are plain floats and str in a 2-D list (Excel 365 spills them); NaN or infinity never
 reaches a cell. Any error becomes ``NAME: message`` on one line: the documented ones from
-``excel_args`` and the engine, anything else as "unexpected error" (never a traceback).
+``udf_args`` and the engine, anything else as "unexpected error" (never a traceback).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from trade_resilience_xl.engine import InputError
-from trade_resilience_xl.excel_args import ArgError, where
+from trade_resilience_xl.udf_args import ArgError, where
 
 NON_FINITE_MESSAGE = ("the numbers are too large or too small to compute with (overflow); "
                       "rescale them")
