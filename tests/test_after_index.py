@@ -288,3 +288,16 @@ def test_per_year_obstacles_use_each_years_weights_and_range(example_panel, indi
         direct = obstacle_degree(x, w, signs).shares
         got = ind[ind.year == year].pivot(index="unit", columns="factor", values="obstacle")
         assert np.allclose(got.reindex(r.panel.units)[list(indicators.code)].to_numpy(), direct)
+
+
+def test_top_obstacles_of_a_two_indicator_system_list_both():
+    """With fewer indicators than the three top places, each unit lists what there is."""
+    rows = [{"unit": u, "region": "R1" if i % 2 else "R2", "year": y,
+             "X1": float(i + t), "X2": float((3 * i + 2 * t) % 5)}
+            for i, u in enumerate("ABCD") for t, y in enumerate([2010, 2011, 2012])]
+    indicators = pd.DataFrame({"code": ["X1", "X2"], "dimension": ["D1", "D2"],
+                               "direction": ["+", "+"]})
+    top = run_panel(pd.DataFrame(rows), indicators).obstacle_top
+    ranks = top.groupby(["unit", "basis"])["rank"].apply(list)
+    assert ranks.tolist() and all(r == [1, 2] for r in ranks)
+    assert set(top["factor"]) == {"X1", "X2"}

@@ -213,7 +213,7 @@ def test_charts_the_object_model_refuses_are_left_out_and_logged(built, monkeypa
     assert set(grids) == set(L.RESULT_SHEETS)
     notes = [v for v in grids[L.SHEET_LOG].values() if str(v).startswith("Charts left out")]
     # 6 + issue 14: coupling, obstacle, density (3), convergence and spatial (3)
-    assert len(notes) == 1 and "9 of 9" in notes[0] and "charts are not supported" in notes[0]
+    assert len(notes) == 1 and "12 of 12" in notes[0] and "charts are not supported" in notes[0]
     assert notes[0] in _alerts(book.json()["actions"])[0]
 
 

@@ -34,6 +34,11 @@ EXAMPLES: dict[tuple[str, str], tuple[tuple, tuple]] = {
         ("last", "Last", "LAST", " last ", 2021, 2010),
         ("latest", "mean", "2021x", "la st", 2021.5, -0.5),
     ),
+    # issue 14: LISA year, "last" or a year
+    ("Settings", "B21"): (
+        ("last", "Last", " last ", 2021),
+        ("first", "2021x", 2021.5),
+    ),
 }
 
 

@@ -97,18 +97,19 @@ def _top(panel, shares, undefined, year):
     """The TOP largest indicator obstacles of each unit in ``year`` and of the mean over the
     years where they are defined; units without any are left out (their notes say why)."""
     t = panel.years.index(year)
+    top = min(TOP, len(panel.codes))          # a system of one or two indicators has fewer
     defined_years = (~undefined).sum(axis=1)                           # (U,)
     mean = (shares * ~undefined[..., None]).sum(axis=1) / np.maximum(defined_years, 1)[:, None]
     parts = []
     for basis, values, ok in ((str(year), shares[:, t], ~undefined[:, t]),
                               ("mean", mean, defined_years > 0)):
-        order = np.argsort(-values, axis=1, kind="stable")[ok, :TOP]         # (kept, TOP)
+        order = np.argsort(-values, axis=1, kind="stable")[ok, :top]         # (kept, top)
         units = np.flatnonzero(ok)
         parts.append({
-            "unit": np.repeat(np.asarray(panel.units, dtype=object)[units], TOP),
-            "region": np.repeat(np.asarray(panel.regions, dtype=object)[units], TOP),
-            "basis": np.full(units.size * TOP, basis, dtype=object),
-            "rank": np.tile(np.arange(1, TOP + 1), units.size),
+            "unit": np.repeat(np.asarray(panel.units, dtype=object)[units], top),
+            "region": np.repeat(np.asarray(panel.regions, dtype=object)[units], top),
+            "basis": np.full(units.size * top, basis, dtype=object),
+            "rank": np.tile(np.arange(1, top + 1), units.size),
             "factor": np.asarray(panel.codes, dtype=object)[order].ravel(),
             "obstacle": np.take_along_axis(values[ok], order, axis=1).ravel()})
     return pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in parts[0]})
