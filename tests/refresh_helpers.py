@@ -1,6 +1,7 @@
 """Shared by the refresh tests: build the demo workbook, read cells, build remote payloads."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +14,17 @@ INPUT_SHEETS = ("Indicators", "Data", "Settings")
 
 def build_demo(path: Path) -> Path:
     return build_workbook(path, data=load_example_panel())
+
+
+def refreshed_copy(template: Path, folder: Path) -> Path:
+    """A copy of ``template`` in ``folder``, refreshed through the file path (must succeed)."""
+    from trade_resilience_xl.workbook.openpyxl_io import refresh_file
+
+    path = folder / template.name
+    shutil.copy(template, path)
+    report = refresh_file(path)
+    assert report.ok, report.message()
+    return path
 
 
 def cells(path: Path, sheet: str, data_only: bool = False) -> dict:

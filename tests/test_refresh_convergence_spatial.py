@@ -18,7 +18,7 @@ from trade_resilience_xl.engine.spatial import neighbour_lists
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.openpyxl_io import refresh_file
 
-from refresh_helpers import build_demo, find_row, values
+from refresh_helpers import build_demo, find_row, refreshed_copy, values
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +28,7 @@ def template(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def refreshed(template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("ref") / "w.xlsx"
-    shutil.copy(template, path)
-    report = refresh_file(path)
-    assert report.ok, report.message()
-    return path
+    return refreshed_copy(template, tmp_path_factory.mktemp("ref"))
 
 
 def _scores(path):

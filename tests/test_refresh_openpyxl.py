@@ -30,6 +30,7 @@ from refresh_helpers import (
     find_row,
     first_series_labels,
     openpyxl_resave,
+    refreshed_copy,
     values,
 )
 
@@ -43,11 +44,7 @@ def template(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def refreshed(template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("ref") / "w.xlsm"
-    shutil.copy(template, path)
-    report = refresh_file(path)
-    assert report.ok, report.message()
-    return path
+    return refreshed_copy(template, tmp_path_factory.mktemp("ref"))
 
 
 @pytest.fixture(scope="module")
