@@ -247,6 +247,103 @@ def encrypt_with_password(path):
         OOXMLFile(io.BytesIO(plain)).encrypt("secret", out)
 
 
+# ---- issue 23 (second ring): crafted packages
+DATA_PART = "xl/worksheets/sheet3.xml"                # the Data sheet of the built workbook
+STRICT_NAMESPACES = {                                 # Transitional -> Strict Open XML
+    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main":
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+}
+
+
+def rewrite_parts(change):
+    """A spoil that rewrites the package's parts: ``change(parts)`` edits the dict (name ->
+    bytes) in place; the zip is written again with zipfile."""
+    def spoil(path):
+        with zipfile.ZipFile(path) as archive:
+            parts = {i.filename: archive.read(i) for i in archive.infolist()}
+        change(parts)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+    return spoil
+
+
+def data_cell_xml(cell_xml):
+    """Replace the Data sheet's cell X2 (Beijing 2016) by ``cell_xml`` as written."""
+    def change(parts):
+        xml = parts[DATA_PART].decode()
+        xml, count = re.subn(rf'<c r="{X2}"[^>]*>.*?</c>', cell_xml, xml, count=1)
+        assert count == 1
+        parts[DATA_PART] = xml.encode()
+    return rewrite_parts(change)
+
+
+def strict_open_xml(parts):
+    for name, data in parts.items():
+        if name.endswith((".xml", ".rels")):
+            for old, new in STRICT_NAMESPACES.items():
+                data = data.replace(old, new)
+            parts[name] = data
+
+
+def without_styles(parts):
+    del parts["xl/styles.xml"]
+    parts["xl/_rels/workbook.xml.rels"] = re.sub(
+        rb'<Relationship [^>]*Target="/?(xl/)?styles.xml"[^>]*/>', b"",
+        parts["xl/_rels/workbook.xml.rels"])
+    parts["[Content_Types].xml"] = re.sub(rb'<Override PartName="/xl/styles.xml"[^>]*/>', b"",
+                                          parts["[Content_Types].xml"])
+
+
+def comment_before_dtd(parts):
+    parts["xl/styles.xml"] = (b'<?xml version="1.0"?><!--' + b"x" * 70_000
+                              + b'--><!DOCTYPE x [<!ENTITY a "b">]>' + parts["xl/styles.xml"])
+
+
+def patch_member(name, flag_bits=None, method=None):
+    """Set the general-purpose flags / compression method of member ``name`` in both its
+    local and central headers (what another zip tool could have written)."""
+    def spoil(path):
+        data = bytearray(path.read_bytes())
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo(name)
+        local = info.header_offset
+        central = next(m.start() for m in re.finditer(rb"PK\x01\x02", bytes(data))
+                       if data[m.start() + 46:m.start() + 46 + len(name)] == name.encode())
+        for offset, flags_at in ((local, 6), (central, 8)):
+            if flag_bits is not None:
+                data[offset + flags_at:offset + flags_at + 2] = flag_bits.to_bytes(2, "little")
+            if method is not None:
+                data[offset + flags_at + 2:offset + flags_at + 4] = method.to_bytes(2, "little")
+        path.write_bytes(bytes(data))
+    return spoil
+
+
+def duplicate_member(path):
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/styles.xml", b"<styleSheet/>")
+
+
+def own_sheet(name, replaces):
+    """The user's own sheet ``name`` in place of the tool's ``replaces`` (deleted first)."""
+    def spoil(path):
+        book = openpyxl.load_workbook(path)
+        del book[replaces]
+        book.create_sheet(name)["A1"] = "My own notes"
+        book.save(path)
+    return spoil
+
+
+def text_cell(sheet, cell, text):
+    """A text cell holding ``text`` even when it starts with = (not a formula)."""
+    def spoil(book):
+        book[sheet][cell] = text
+        book[sheet][cell].data_type = "s"
+    return spoil
+
+
 def indicator_codes(**codes):
     """Rename indicator codes on both sheets: {Indicators code cell: (code, Data header)}."""
     def spoil(book):
@@ -511,6 +608,48 @@ CATALOGUE = [
     Case("damaged sheet XML", damaged_sheet_xml, file=True, words="cannot be read as a workbook"),
     Case("password-protected workbook", encrypt_with_password, file=True,
          words="is password-protected; save a copy without a password"),
+    # ---- issue 23 (second ring): numbers in text, labels, formulas
+    Case("number with an underscore '7_2.76'", put("Data", X2, "7_2.76"), f"Data!{X2}",
+         'is "7_2.76"; a number is written with the digits 0-9'),
+    Case("Arabic-Indic digits", put("Data", X2, "٧٢.٧٦"), f"Data!{X2}",
+         "a number is written with the digits 0-9"),
+    Case("full-width digits '７２.７６'", put("Data", X2, "７２.７６"), f"Data!{X2}",
+         "full-width digits; type 72.76"),
+    Case("uncalculated formula with a comma", put("Data", X2, "=ROUND(F9*1.01,2)"),
+         f"Data!{X2}", "=ROUND(F9*1.01,2) (not calculated: open and save the file in Excel "
+         "first); a number is expected"),
+    Case("text starting with '='", text_cell("Data", X2, "=72.76"), f"Data!{X2}",
+         'is the text "=72.76"; a number is expected'),
+    Case("TRUE as a region", put("Data", f"B{BEIJING_2016}", True), f"Data!B{BEIJING_2016}",
+         "Region is TRUE (a logical value); a name is expected"),
+    # ---- issue 23 (second ring): the file
+    Case("crafted <v> with Arabic-Indic digits", data_cell_xml(f'<c r="{X2}"><v>٧٢</v></c>'),
+         file=True, words=f'Data!{X2} holds "٧٢", not a number'),
+    Case("crafted <v> 7_2.76", data_cell_xml(f'<c r="{X2}"><v>7_2.76</v></c>'), file=True,
+         words=f'Data!{X2} holds "7_2.76", not a number'),
+    Case("crafted <v> 0x10", data_cell_xml(f'<c r="{X2}"><v>0x10</v></c>'), file=True,
+         words=f'Data!{X2} holds "0x10", not a number'),
+    Case("bad shared-string index", data_cell_xml(f'<c r="{X2}" t="s"><v>99999</v></c>'),
+         file=True, words=f'Data!{X2} holds "99999", not a shared-string index'),
+    Case("invalid date cell", data_cell_xml(f'<c r="{X2}" t="d"><v>2016-13-45</v></c>'),
+         file=True, words=f'Data!{X2} holds "2016-13-45", not a date'),
+    Case("Strict Open XML workbook", rewrite_parts(strict_open_xml), file=True,
+         words="Strict Open XML: save as an Excel Workbook (.xlsx)"),
+    Case("no styles part", rewrite_parts(without_styles), file=True,
+         words="has no styles part"),
+    Case("DTD after a long prolog comment", rewrite_parts(comment_before_dtd), file=True,
+         words="part xl/styles.xml"),
+    Case("encrypted zip member", patch_member("xl/styles.xml", flag_bits=1), file=True,
+         words="part xl/styles.xml is encrypted"),
+    Case("Deflate64 zip member", patch_member("xl/styles.xml", method=9), file=True,
+         words="part xl/styles.xml uses compression method 9"),
+    Case("two parts with one name", duplicate_member, file=True,
+         words="part xl/styles.xml is in the file twice"),
+    Case("the user's own Log sheet", own_sheet("Log", "Log"), file=True,
+         words='sheet "Log" was not written by trade-resilience; rename or delete it'),
+    Case("the user's own 'weights' sheet (case differs)", own_sheet("weights", "Weights"),
+         file=True,
+         words='sheet "weights" was not written by trade-resilience; rename or delete it'),
 ]
 
 

@@ -31,10 +31,11 @@ import openpyxl
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.packaging.core import DocumentProperties
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.xml.functions import tostring
 
 from trade_resilience_xl.example_data import ILLUSTRATIVE_NOTE
-from trade_resilience_xl.workbook import info_sheets, input_sheets, ooxml
+from trade_resilience_xl.workbook import info_sheets, input_sheets, ooxml, result_marks
 from trade_resilience_xl.workbook import layout as L
 
 FIXED_TIMESTAMP = _dt.datetime(2024, 1, 1, 0, 0, 0)
@@ -138,6 +139,9 @@ def _fill_workbook(data: pd.DataFrame | None, data_note: str | None,
         sheets[L.SHEET_SETTINGS].cell(row=row, column=2, value=index_name)
     for name in L.RESULT_SHEETS:
         info_sheets.write_result_placeholder(sheets[name])
+        # This tool's mark on its result sheets (result_marks): a refresh rewrites them.
+        sheets[name].defined_names[result_marks.MARK_NAME] = DefinedName(
+            result_marks.MARK_NAME, attr_text=result_marks.reference(name), hidden=True)
     data_sheet = sheets[L.SHEET_DATA]
     codes = [str(c.value) for c in data_sheet[L.DATA_HEADER_ROW][len(L.DATA_ID_COLUMNS):]]
     n_directions = len(codes) if indicators is None else len(indicators)

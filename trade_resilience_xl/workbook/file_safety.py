@@ -100,8 +100,10 @@ def lock_files(path: str | os.PathLike) -> list[Path]:
     return [candidate for candidate in candidates if candidate.exists()]
 
 
-def _declares_dtd(head: bytes) -> bool:
-    """True when the prolog at the start of an XML part has a <!DOCTYPE> (or <!ENTITY>)."""
+def _declares_dtd(head: bytes) -> bool | None:
+    """True when the prolog at the start of an XML part has a <!DOCTYPE> (or <!ENTITY>),
+    False when the root element starts without one, None when ``head`` ends first (a
+    prolog longer than what was read: undecided, so refused by the caller)."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = head.decode("utf-16", errors="ignore")
     else:
@@ -111,14 +113,14 @@ def _declares_dtd(head: bytes) -> bool:
     while True:
         start = text.find("<", position)
         if start < 0 or start + 1 >= len(text):
-            return False
+            return None
         marker = text[start + 1]
         if marker == "?":                                  # XML declaration / PI
             position = start + 2
         elif text.startswith("<!--", start):               # comment
             end = text.find("-->", start + 4)
             if end < 0:
-                return False
+                return None
             position = end + 3
         elif marker == "!":                                # <!DOCTYPE, <!ENTITY, ...
             return True
@@ -169,6 +171,8 @@ def check_archive(path: str | os.PathLike, limits: ArchiveLimits = DEFAULT_LIMIT
             names = {member.filename for member in members}
             if any(part not in names for part in REQUIRED_PARTS):
                 raise UnsafeFileError(target, not_workbook)
+            _check_members(target, members)
+            _check_not_strict(target, archive)
             total = 0
             for member in members:
                 total += member.file_size
@@ -188,13 +192,62 @@ def check_archive(path: str | os.PathLike, limits: ArchiveLimits = DEFAULT_LIMIT
                 if member.filename.endswith((".xml", ".rels")):
                     with archive.open(member) as stream:
                         head = stream.read(limits.prolog_bytes)
-                    if _declares_dtd(head):
+                    dtd = _declares_dtd(head)
+                    if dtd is None and len(head) >= limits.prolog_bytes:
+                        raise UnsafeFileError(
+                            target, f"{name}: part {member.filename} has more than "
+                                    f"{limits.prolog_bytes // 1024} KB before its first "
+                                    "element (comments?), which workbooks never have; refused")
+                    if dtd:
                         raise UnsafeFileError(
                             target, f"{name}: part {member.filename} declares a DTD "
                                     "(<!DOCTYPE>/<!ENTITY>), which workbooks never contain; "
                                     "refused (possible XML entity attack)")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
         raise UnsafeFileError(target, f"{not_workbook}: damaged archive ({error})") from None
+
+
+# Methods Python's zipfile reads (ZIP_STORED, ZIP_DEFLATED, ZIP_BZIP2, ZIP_LZMA); Excel
+# writes the first two only. Deflate64 (9) and the rest would fail half-way through reading.
+_READABLE_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "Deflate",
+                     zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
+_METHOD_NAMES = {9: "Deflate64", 10: "PKWARE imploding", 6: "imploding", 98: "PPMd",
+                 93: "Zstandard", 95: "XZ", 99: "AES encryption"}
+_STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _check_members(target: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse members that cannot be read as they are (encrypted, an unknown compression
+    method) and two members with one name: part names are case-insensitive in OOXML, and
+    which of two "xl/styles.xml" counts is up to the reader, so neither is guessed."""
+    name = str(target)
+    seen: dict[str, str] = {}
+    for member in members:
+        part = member.filename
+        if member.flag_bits & 0x1:
+            raise UnsafeFileError(target, f"{name}: part {part} is encrypted inside the zip; "
+                                          "save the workbook again from Excel")
+        if member.compress_type not in _READABLE_METHODS:
+            method = _METHOD_NAMES.get(member.compress_type, "unknown")
+            raise UnsafeFileError(target, f"{name}: part {part} uses compression method "
+                                          f"{member.compress_type} ({method}), which Excel "
+                                          "does not write; save the workbook again from Excel")
+        first = seen.setdefault(part.casefold(), part)
+        if first is not part:
+            also = "" if first == part else f" (also as {first}: names ignore case)"
+            raise UnsafeFileError(target, f"{name}: part {part} is in the file twice{also}; "
+                                          "refused (which one counts would be a guess)")
+
+
+def _check_not_strict(target: Path, archive: zipfile.ZipFile) -> None:
+    """Strict Open XML (Excel's "Strict Open XML Spreadsheet") uses other namespaces for
+    the same elements; nothing here reads it, so it is refused as such, not as a workbook
+    with missing sheets."""
+    with archive.open(ooxml.WORKBOOK_PART) as stream:
+        head = stream.read(4096)
+    if _STRICT_NS in head:
+        raise UnsafeFileError(target, f"{target} is saved as Strict Open XML: save as an Excel "
+                                      "Workbook (.xlsx) (File > Save As), then refresh that")
 
 
 def check_readable(path: str | os.PathLike, limits: ArchiveLimits = DEFAULT_LIMITS) -> Path:

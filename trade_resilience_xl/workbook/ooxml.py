@@ -296,6 +296,21 @@ def sheets(workbook_xml: bytes, workbook_rels: bytes) -> list[dict[str, str]]:
             for s in root.iter(f"{{{MAIN_NS}}}sheet")]
 
 
+def workbook_part_of_type(workbook_rels: bytes, rel_type: str) -> str | None:
+    """The part the workbook's first relationship of type ``.../rel_type`` points at
+    (``styles``, ``sharedStrings``), None when it has none. Excel finds these parts through
+    the relationships, whatever their names: so do we."""
+    for rel in relationships(workbook_rels):
+        if rel.get("Type", "").endswith("/" + rel_type) and rel.get("TargetMode") != "External":
+            return resolve(WORKBOOK_PART, rel["Target"])
+    return None
+
+
+def styles_part(workbook_rels: bytes) -> str | None:
+    """The workbook's styles part (``xl/styles.xml`` when Excel or openpyxl wrote it)."""
+    return workbook_part_of_type(workbook_rels, "styles")
+
+
 def sheet_part_name(parts: dict[str, bytes], sheet_name: str) -> str:
     """The part name (``xl/worksheets/sheetN.xml``) of the sheet called ``sheet_name``."""
     for sheet in sheets(parts[WORKBOOK_PART], parts[WORKBOOK_RELS_PART]):

@@ -25,10 +25,11 @@ from pathlib import Path
 from pyexpat import ExpatError, ParserCreate
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from trade_resilience_xl.workbook import ooxml
+from trade_resilience_xl.workbook.cell_values import UncalculatedFormula, quote
 
 _SEP = "}"
 _M = ooxml.MAIN_NS + _SEP
@@ -40,6 +41,19 @@ _DIGITS = "0123456789"
 
 class DamagedPart(ValueError):
     """A part that is not well-formed XML (or declares a DTD)."""
+
+
+class BadCell(DamagedPart):
+    """A cell whose ``<v>`` cannot be what its type says (a number "0x10", a shared-string
+    index past the table, a date "2016-13-45"); ``PackageReader`` adds the sheet's name."""
+
+    def __init__(self, ref: str, raw: str, what: str) -> None:
+        super().__init__(f"{ref} holds {quote(raw)}, not {what}")
+        self.ref, self.raw, self.what = ref, raw, what
+
+
+# What a ``<v>`` of each cell type must hold, for BadCell's message.
+_VALUE_KINDS = {"n": "a number", "s": "a shared-string index", "d": "a date", "b": "TRUE/FALSE"}
 
 
 def _parser(start, end=None, text=None):
@@ -98,9 +112,10 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
     return strings
 
 
-def _date_styles(archive: zipfile.ZipFile) -> set[str]:
-    """The ``s`` indices (as text) of cell formats whose number format is a date."""
-    if ooxml.STYLES_PART not in archive.NameToInfo:
+def _date_styles(archive: zipfile.ZipFile, part: str | None) -> set[str]:
+    """The ``s`` indices (as text) of cell formats whose number format is a date (``part``:
+    the styles part, found through the workbook's relationships)."""
+    if part is None or part not in archive.NameToInfo:
         return set()
     custom: dict[str, str] = {}
     formats: list[str] = []
@@ -118,7 +133,7 @@ def _date_styles(archive: zipfile.ZipFile) -> set[str]:
         if name == _M + "cellXfs":
             depth["cellXfs"] = False
 
-    _parse(archive, ooxml.STYLES_PART, _parser(start, end))
+    _parse(archive, part, _parser(start, end))
 
     def is_date(number_format_id: str) -> bool:
         code = custom.get(number_format_id)
@@ -143,10 +158,8 @@ class PackageReader:
             raise
         self.epoch = (CALENDAR_MAC_1904 if b'date1904="1"' in workbook
                       or b'date1904="true"' in workbook else CALENDAR_WINDOWS_1900)
-        shared = [ooxml.resolve(ooxml.WORKBOOK_PART, rel["Target"])
-                  for rel in ooxml.relationships(rels_bytes)
-                  if rel["Type"].endswith("/sharedStrings")]
-        self._shared_part = shared[0] if shared else None
+        self._shared_part = ooxml.workbook_part_of_type(rels_bytes, "sharedStrings")
+        self._styles_part = ooxml.styles_part(rels_bytes)
         self._strings: list[str] | None = None
         self._dates: set[str] | None = None
         self._values: dict[str, list[list]] = {}
@@ -176,8 +189,11 @@ class PackageReader:
                 raise KeyError(f"workbook has no sheet {sheet!r}")
             if self._strings is None:
                 self._strings = _shared_strings(self.archive, self._shared_part)
-                self._dates = _date_styles(self.archive)
-            self._values[sheet], self._merges[sheet] = self._read_sheet(part)
+                self._dates = _date_styles(self.archive, self._styles_part)
+            try:
+                self._values[sheet], self._merges[sheet] = self._read_sheet(part)
+            except BadCell as bad:
+                raise DamagedPart(f"{sheet}!{bad}") from None
 
     def _read_sheet(self, part: str) -> tuple[list[list], list[str]]:
         from trade_resilience_xl.workbook import sheet_scan
@@ -288,7 +304,12 @@ class SheetCells:
                 cell["v"] = "".join(pieces)
                 cell["collect"] = False
             elif name == CELL:
-                value = _value(cell, self.strings, self.dates, self.epoch, pieces)
+                try:
+                    value = _value(cell, self.strings, self.dates, self.epoch, pieces)
+                except (ValueError, IndexError, OverflowError):
+                    raise BadCell(get_column_letter(cell["col"]) + str(cell["row"]),
+                                  cell["v"] or "", _VALUE_KINDS.get(cell["t"], "a value")
+                                  ) from None
                 if value is not None:
                     self.put(cell["row"], cell["col"], value)
             elif name == FORMULA:
@@ -322,7 +343,7 @@ def _value(cell: dict, strings, dates, epoch, pieces):
     if not raw and kind != "str":        # no <v>, or an empty one (openpyxl's formulas)
         formula = cell["f"]
         if formula:
-            return "=" + formula
+            return UncalculatedFormula("=" + formula)
         return None
     return typed_value(raw, kind, cell["s"], strings, dates, epoch)
 
@@ -330,14 +351,26 @@ def _value(cell: dict, strings, dates, epoch, pieces):
 def typed_value(raw: str, kind: str, style, strings, dates, epoch):
     """The value of a cell of type ``kind`` whose ``<v>`` holds ``raw``."""
     if kind == "n":
-        number = int(raw) if raw.lstrip("-").isdigit() else float(raw)
+        number = xml_number(raw)
         if style in dates:
             return from_excel(number, epoch)
         return number
     if kind == "s":
+        if not (raw.isascii() and raw.isdigit()):
+            raise ValueError(raw)
         return strings[int(raw)]
     if kind == "b":
         return raw.strip() in ("1", "true")
     if kind == "d":
         return _dt.datetime.fromisoformat(raw)
     return raw                                   # "str" (formula text result), "e" (error)
+
+
+def xml_number(raw: str) -> int | float:
+    """The number a numeric cell's ``<v>`` holds: an ``int`` when written without decimals
+    or exponent, else a ``float``. Only ASCII text as spreadsheets write it (xsd:double):
+    Python's int()/float() would also take "7_2.76", "٧٢" (Arabic-Indic) or "７２" and read
+    a crafted value as a number nobody wrote (issue 23); ValueError for those."""
+    if not raw.isascii() or "_" in raw:
+        raise ValueError(raw)
+    return int(raw) if raw.lstrip("-").isdigit() else float(raw)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from openpyxl.utils.cell import range_boundaries
 
-from trade_resilience_xl.workbook import ooxml
+from trade_resilience_xl.workbook import ooxml, result_marks
 from trade_resilience_xl.workbook.chart_xml import chart_xml, drawing_xml
 from trade_resilience_xl.workbook.result_sheet_xml import SheetWrites, code_name, sheet_xml
 from trade_resilience_xl.workbook.result_styles import merge_formats
@@ -60,8 +60,12 @@ def _reachable(graph: dict[str, list[str]], roots) -> set[str]:
 
 
 def _free(existing: set[str], pattern: str) -> str:
+    """The part name ``pattern`` with the smallest number free in ``existing``, compared
+    without regard to case (zip part names in OOXML are case-insensitive: a new
+    ``drawing1.xml`` beside a ``Drawing1.xml`` is one name twice)."""
+    taken = {name.casefold() for name in existing}
     number = 1
-    while pattern.format(number) in existing:
+    while pattern.format(number).casefold() in taken:
         number += 1
     name = pattern.format(number)
     existing.add(name)
@@ -94,7 +98,9 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) ->
         new: dict[str, bytes] = {}
         workbook = archive.read(ooxml.WORKBOOK_PART)
         workbook_rels = archive.read(ooxml.WORKBOOK_RELS_PART)
-        sheets = {s["name"]: s for s in ooxml.sheets(workbook, workbook_rels)}
+        tabs = ooxml.sheets(workbook, workbook_rels)
+        results, ours = _own_sheets(source, results, tabs, workbook)
+        sheets = {s["name"]: s for s in tabs}
         graph = _graph(archive)
 
         # Parts only the replaced result sheets used: gone with them.
@@ -105,10 +111,17 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) ->
         dropped |= {ooxml.rels_part_of(p) for p in replaced | dropped} & existing
         existing -= dropped
 
+        styles_part = ooxml.styles_part(workbook_rels)
+        if styles_part not in existing:
+            from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+
+            raise UnsafeFileError(source, f"{source} has no styles part (xl/styles.xml); "
+                                          "open it in Excel and save it, then refresh")
+        old_styles = archive.read(styles_part)
         styles, style_index = merge_formats(
-            archive.read(ooxml.STYLES_PART), [f for w in results.values() for f in w.formats()])
-        if styles != archive.read(ooxml.STYLES_PART):
-            new[ooxml.STYLES_PART] = styles
+            old_styles, [f for w in results.values() for f in w.formats()])
+        if styles != old_styles:
+            new[styles_part] = styles
 
         overrides: dict[str, str] = {}
         rels = ooxml.relationships(workbook_rels)
@@ -149,8 +162,14 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) ->
                     existing.discard(chain)
         if appended_sheets or len(rels) != len(ooxml.relationships(workbook_rels)):
             new[ooxml.WORKBOOK_RELS_PART] = ooxml.rels_part(rels)
+        # Each result sheet without the mark (appended, or written before marks) gets it.
+        unmarked = [(i, tab["name"]) for i, tab in enumerate(tabs)
+                    if tab["name"] in results and tab["name"] not in ours]
+        unmarked += [(len(tabs) + i, name) for i, (name, _) in enumerate(appended_sheets)]
         if appended_sheets:
-            new[ooxml.WORKBOOK_PART] = _with_sheets(workbook, appended_sheets, sheets)
+            workbook = _with_sheets(workbook, appended_sheets, sheets)
+        if unmarked:
+            new[ooxml.WORKBOOK_PART] = result_marks.with_marks(workbook, unmarked)
 
         content_types = archive.read(ooxml.CONTENT_TYPES_PART)
         updated = ooxml.set_content_type_overrides(content_types, overrides, dropped)
@@ -159,6 +178,42 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) ->
         order = [n for n in names if n not in dropped or n in new] + sorted(
             (n for n in new if n not in names), key=_part_order)
         ooxml.write_package(target, order, new, source)
+
+
+def _own_sheets(source: Path, results: dict[str, SheetWrites], tabs: list[dict],
+                workbook: bytes) -> tuple[dict[str, SheetWrites], set[str]]:
+    """``results`` keyed by the names the workbook's sheets have: a result sheet matches an
+    existing sheet without regard to case, as Excel matches sheet names (``weights`` is the
+    Weights sheet; appending a second one would make a package Excel must repair). An
+    existing sheet must be this tool's (``result_marks``); another one is refused, naming
+    it, before anything is written. Also returns the sheets that carry the mark."""
+    by_key = {tab["name"].casefold(): tab["name"] for tab in tabs}
+    names = [tab["name"] for tab in tabs]
+    ours = result_marks.marked(workbook, names)
+    renamed: dict[str, SheetWrites] = {}
+    for name, writes in results.items():
+        existing = by_key.get(name.casefold())
+        if existing is not None and existing not in ours \
+                and not result_marks.written_before_marks(_first_cell(source, existing)):
+            from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+
+            raise UnsafeFileError(source, result_marks.not_ours(source, existing))
+        renamed[existing or name] = writes
+    return renamed, ours
+
+
+def _first_cell(source: Path, sheet: str):
+    """The value of ``sheet``'s A1 (None when empty or unreadable as a worksheet)."""
+    from trade_resilience_xl.workbook.package_reader import PackageReader
+
+    reader = PackageReader(source)
+    try:
+        rows = reader.values(sheet)
+    except (KeyError, ValueError):
+        return None
+    finally:
+        reader.close()
+    return rows[0][0] if rows and rows[0] else None
 
 
 def _add_charts(sheet: str, writes: SheetWrites, part: str, existing: set[str],

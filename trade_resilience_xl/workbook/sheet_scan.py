@@ -71,8 +71,17 @@ def _chunks(stream):
 def scan(stream, cells) -> None:
     """Put every cell value of the part read from ``stream`` into ``cells``
     (a ``package_reader.SheetCells``)."""
-    from trade_resilience_xl.workbook.package_reader import typed_value
+    from trade_resilience_xl.workbook.package_reader import typed_value, xml_number
 
+    try:
+        _scan(stream, cells, typed_value, xml_number)
+    except (ValueError, IndexError, OverflowError):
+        # A value its cell type cannot hold ("0x10", a shared-string index past the
+        # table): the general parser reads the part again and names the cell.
+        raise NotPlain from None
+
+
+def _scan(stream, cells, typed_value, xml_number) -> None:
     column, columns, rows = cells.column, cells.columns, cells.rows
     strings, dates, epoch = cells.strings, cells.dates, cells.epoch
     row_key, row = None, None               # cells come row by row: keep the current one
@@ -85,10 +94,10 @@ def scan(stream, cells) -> None:
                 if not raw:
                     continue                      # empty or styled-only cell
                 if not kind or kind == "n":
-                    value = int(raw) if raw.lstrip("-").isdigit() else float(raw)
+                    value = xml_number(raw)
                     if style in dates:
                         value = typed_value(raw, "n", style, strings, dates, epoch)
-                elif kind == "s":
+                elif kind == "s" and raw.isdigit() and raw.isascii():
                     value = strings[int(raw)]
                 else:
                     value = typed_value(unescape(raw) if "&" in raw else raw, kind, style,
