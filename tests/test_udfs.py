@@ -584,3 +584,13 @@ def test_kernel_density_function_equals_scipy():
         col = np.array([r[j] for r in scores])
         kde = gaussian_kde(col, bw_method=table[1][j + 1] / col.std(ddof=1))
         assert [row[j + 1] for row in table[2:]] == pytest.approx(list(kde(grid)), rel=1e-9)
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_logical_values_are_refused_as_region_labels(flag):
+    """Issue 23: TRUE/FALSE are no region names, on the sheets or in the functions."""
+    shown = "TRUE" if flag else "FALSE"
+    for function in (udfs.THEIL_DECOMP, udfs.DAGUM_GINI):
+        got = function(SCORES, None, ["East", flag, "West", "West"])
+        assert got == (f"{function.__name__}: regions cell 2 is {shown} (a logical value); "
+                       "a name is expected")

@@ -11,7 +11,9 @@
 * SIGTERM or SIGHUP while the temp file exists (the process is being stopped, or its
   terminal closed) removes the temp file before the process ends with the signal's usual
   status; without this the default action would end the process on the spot and leave
-  the temp file behind. (SIGKILL cannot be caught: nothing can clean up after it.)
+  the temp file behind. (SIGKILL cannot be caught: nothing can clean up after it.) The
+  temp file is created with SIGTERM, SIGHUP and SIGINT held, so no signal can fall between
+  its creation and the cleanup that knows its name.
 """
 from __future__ import annotations
 
@@ -62,6 +64,22 @@ def _stop_signals_unwind():
             signal.signal(number, handler)
 
 
+@contextmanager
+def _signals_held():
+    """While inside: SIGTERM, SIGHUP and SIGINT wait (blocked, not lost); on leaving, one
+    that came meanwhile is delivered. Python runs its handler at the next instruction, so
+    whatever was assigned inside is known to the code that handles it."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield                       # Windows: no signal masks (and no SIGTERM to Python)
+        return
+    held = set(_STOP_SIGNALS) | {signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def real_path(path: str | os.PathLike) -> Path:
     """``path`` with symbolic links resolved: the file that a write must replace."""
     return Path(os.path.realpath(path))
@@ -73,10 +91,16 @@ def replacing(path: str | os.PathLike, mode: str = "wb", **open_kwargs):
     ``path`` with ``os.replace``; on any failure remove it and leave ``path`` untouched."""
     target = real_path(path)
     with _stop_signals_unwind():
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
+        temp_name = None
         try:
-            with os.fdopen(fd, mode, **open_kwargs) as handle:
+            with _signals_held():
+                # Created with the stop signals held: one arriving now waits until the
+                # name is known and the cleanup below covers it (issue 23: a signal just
+                # after mkstemp left a 0-byte temp file behind).
+                fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                                 dir=target.parent)
+                handle = os.fdopen(fd, mode, **open_kwargs)
+            with handle:
                 yield handle
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -85,6 +109,6 @@ def replacing(path: str | os.PathLike, mode: str = "wb", **open_kwargs):
             os.chmod(temp_name, _mode_for(target))
             os.replace(temp_name, target)
         except BaseException:
-            if os.path.exists(temp_name):
+            if temp_name is not None and os.path.exists(temp_name):
                 os.unlink(temp_name)
             raise
