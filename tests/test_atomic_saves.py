@@ -145,3 +145,56 @@ def test_a_signal_just_after_the_temp_file_is_made_leaves_nothing(tmp_path, stop
         assert process.returncode != 0, "the signal came too late to test anything"
         assert not _temp_files(tmp_path), f"{stop} after {linger} s left a temp file"
         assert path.read_text() == "old"
+
+
+def _leftovers(folder):
+    """Temp files or folders (``.NAME.*.tmp``) anywhere under ``folder``."""
+    return [p for p in folder.rglob(".*.tmp")]
+
+
+@pytest.mark.parametrize("full_at", ["csv", "workbook"])
+def test_refresh_csv_is_all_or_nothing_on_a_full_disk(demo, tmp_path, monkeypatch, capsys,
+                                                      full_at):
+    """Issue 23: `refresh --csv DIR` on a full disk saved the workbook, then failed naming no
+    file and left some CSV files. Now the CSV files are staged beside DIR first, the
+    workbook saved next, the files moved in last: a full disk anywhere changes nothing,
+    and the message names the file that could not be written."""
+    from trade_resilience_xl import tidy_csv
+
+    path, csv = tmp_path / "w.xlsx", tmp_path / "csv"
+    path.write_bytes(demo.read_bytes())
+    csv.mkdir()
+    (csv / "weights.csv").write_text("an older weights.csv")
+    write_one, calls = tidy_csv._write_one, []
+
+    def fills_the_disk(*args):
+        calls.append(args)
+        if len(calls) == 3:                          # types.csv, after weights and scores
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        write_one(*args)
+
+    def no_space(*_args):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    if full_at == "csv":
+        monkeypatch.setattr(tidy_csv, "_write_one", fills_the_disk)
+    else:
+        monkeypatch.setattr(zip_writer.ZipWriter, "copy", no_space)
+    assert cli.main(["refresh", str(path), "--csv", str(csv)]) == cli.EXIT_PROBLEM
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    named = csv / "types.csv" if full_at == "csv" else path
+    assert f"error: {named}" in err and "the disk is full" in err, err
+    assert path.read_bytes() == demo.read_bytes()
+    assert [p.name for p in csv.iterdir()] == ["weights.csv"]
+    assert (csv / "weights.csv").read_text() == "an older weights.csv"
+    assert not _leftovers(tmp_path)
+
+
+def test_refresh_csv_moves_the_files_in_after_the_workbook(demo, tmp_path):
+    path, csv = tmp_path / "w.xlsx", tmp_path / "new" / "csv"
+    path.write_bytes(demo.read_bytes())
+    assert cli.main(["refresh", str(path), "--csv", str(csv)]) == cli.EXIT_OK
+    assert (csv / "weights.csv").read_text().startswith("code,indicator")
+    assert path.read_bytes() != demo.read_bytes()
+    assert not _leftovers(tmp_path)

@@ -151,8 +151,12 @@ def _located(path: Path, error: BaseException) -> CommandError | None:
     return None
 
 
-def _run_refresh(source: Path, target: Path):
-    """Refresh ``source`` and save to ``target``; return the ``RefreshReport``."""
+def _run_refresh(source: Path, target: Path, before_save=None):
+    """Refresh ``source`` and save to ``target``; return the ``RefreshReport``.
+
+    ``before_save(report)``, when given, runs once the refresh succeeded and before the
+    workbook is saved; it may return a function that undoes it should the save fail
+    (``refresh --csv``: the CSV files are staged first, removed if the save fails)."""
     _check_target(source, target)
     with _opened(source) as book:
         progress = Progress()
@@ -167,25 +171,41 @@ def _run_refresh(source: Path, target: Path):
             progress.close()
         if not report.ok or report.problems:
             raise CommandError(_problem_line(source, list(report.problems)))
-        _save(book, target)
+        undo = before_save(report) if before_save is not None else None
+        try:
+            _save(book, target)
+        except BaseException:
+            if undo is not None:
+                undo()
+            raise
     return report
 
 
 # ---------------------------------------------------------------------------- commands
 def cmd_refresh(args) -> int:
-    from trade_resilience_xl.tidy_csv import write_tidy_csv
+    from trade_resilience_xl.tidy_csv import stage_tidy_csv
 
     source = Path(args.workbook)
     target = Path(args.out) if args.out else source
+    staged = []
+
+    def stage_csv(report):
+        # Workbook and CSV files as one step, as far as the file system allows: the CSV
+        # files are written beside their folder first (a full disk stops here, nothing
+        # changed), then the workbook is saved (failing: the staged files are removed),
+        # then the files are moved in, one rename each.
+        staged.append(stage_tidy_csv(report.result, args.csv, bom=args.csv_bom))
+        return staged[0].discard
+
     if args.csv:
-        _check_csv_folder(Path(args.csv))     # before the workbook is written
-    report = _run_refresh(source, target)
+        _check_csv_folder(Path(args.csv))     # before anything is written
+    report = _run_refresh(source, target, stage_csv if args.csv else None)
+    written = staged[0].commit() if staged else []
     print(f"Refreshed {source}" + (f" -> {target}" if target != source else "")
           + " / 已刷新")
     for warning in report.warnings:          # the engine's, then the input sheets' notes
         print(f"  note: {warning}")
     if args.csv:
-        written = write_tidy_csv(report.result, args.csv, bom=args.csv_bom)
         print(f"Wrote {len(written)} CSV files to {Path(args.csv)}: "
               + ", ".join(path.name for path in written))
     return EXIT_OK

@@ -28,7 +28,10 @@ the whole-panel components and holds the region for per-region ones.
 """
 from __future__ import annotations
 
+import errno
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -112,19 +115,70 @@ def write_tidy_csv(result, directory: str | os.PathLike, *, bom: bool = False) -
     paths written: weights, scores, types, theil, dagum, filled, obstacles, obstacle_top,
     beta_convergence (+ permutation, bootstrap, coupling, density, sigma_convergence, moran and
     lisa when computed). ``bom=True`` writes UTF-8 with a byte-order mark for Excel
-    double-click.
+    double-click. All or nothing: see ``stage_tidy_csv``.
     """
+    return stage_tidy_csv(result, directory, bom=bom).commit()
+
+
+class StagedCsv:
+    """CSV files written in a temporary folder beside their folder, not yet in place:
+    ``commit()`` moves them in (one rename each), ``discard()`` removes them."""
+
+    def __init__(self, folder: Path, temp: Path) -> None:
+        self.folder, self.temp = folder, temp
+        self.names: list[str] = []
+
+    def commit(self) -> list[Path]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for name in self.names:
+            try:
+                os.replace(self.temp / name, self.folder / name)
+            except OSError as error:
+                raise _naming(error, self.folder / name, "could not be moved into place "
+                              f"from {self.temp}") from error
+        self.discard()
+        return [self.folder / name for name in self.names]
+
+    def discard(self) -> None:
+        shutil.rmtree(self.temp, ignore_errors=True)
+
+
+def _naming(error: OSError, path: Path, what: str) -> OSError:
+    """``error`` as one that names ``path`` (a failed write names no file by itself)."""
+    reason = "the disk is full" if error.errno == errno.ENOSPC else (
+        error.strerror or str(error))
+    return OSError(error.errno, f"{what} ({reason})", str(path))
+
+
+def stage_tidy_csv(result, directory: str | os.PathLike, *, bom: bool = False) -> StagedCsv:
+    """The CSV files of ``write_tidy_csv``, written into a temporary folder beside
+    ``directory`` (same file system, so moving them in is a rename). A failure (a full
+    disk...) removes that folder and raises an OSError naming the CSV file: nothing is
+    left half-written, and no file in ``directory`` has changed. ``refresh --csv`` stages
+    the files before it saves the workbook and moves them in after (issue 23)."""
     folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp",
+                                     dir=folder.parent))
+    except OSError as error:
+        raise _naming(error, folder, "no temporary folder could be made beside it") from error
+    staged = StagedCsv(folder, temp)
     encoding = "utf-8-sig" if bom else "utf-8"
-    written: list[Path] = []
-    for name, (attribute, wanted) in (TABLES | OPTIONAL_TABLES).items():
-        frame = getattr(result, attribute)
-        if frame is None:
-            if name in TABLES:
-                raise ValueError(f"the result has no {attribute} table")
-            continue
-        target = folder / name
-        _write_one(frame[_columns_for(name, frame, wanted)], target, encoding)
-        written.append(target)
-    return written
+    try:
+        for name, (attribute, wanted) in (TABLES | OPTIONAL_TABLES).items():
+            frame = getattr(result, attribute)
+            if frame is None:
+                if name in TABLES:
+                    raise ValueError(f"the result has no {attribute} table")
+                continue
+            try:
+                _write_one(frame[_columns_for(name, frame, wanted)], temp / name, encoding)
+            except OSError as error:
+                raise _naming(error, folder / name, "could not be written; no CSV file "
+                              "was changed") from error
+            staged.names.append(name)
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
