@@ -80,7 +80,9 @@ class XlwingsBook:
 
     # ------------------------------------------------------------------ writing
     def clear_sheet(self, sheet: str) -> None:
-        if sheet not in self.sheet_names():
+        # Excel compares sheet names without regard to case: a "weights" sheet is the one
+        # (adding "Weights" beside it would fail); book.sheets[...] finds it the same way.
+        if sheet.casefold() not in {name.casefold() for name in self.sheet_names()}:
             self.book.sheets.add(sheet, after=self.book.sheets[len(self.book.sheets) - 1])
             return
         ws = self.book.sheets[sheet]
