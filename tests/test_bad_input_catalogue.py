@@ -645,10 +645,10 @@ CATALOGUE = [
          words="part xl/styles.xml uses compression method 9"),
     Case("two parts with one name", duplicate_member, file=True,
          words="part xl/styles.xml is in the file twice"),
-    Case("the user's own Log sheet", own_sheet("Log", "Log"), file=True,
+    Case("the user's own Log sheet", own_sheet("Log", "Log"), file=True, readable=True,
          words='sheet "Log" was not written by trade-resilience; rename or delete it'),
     Case("the user's own 'weights' sheet (case differs)", own_sheet("weights", "Weights"),
-         file=True,
+         file=True, readable=True,
          words='sheet "weights" was not written by trade-resilience; rename or delete it'),
 ]
 
@@ -737,7 +737,8 @@ def test_bad_input(case, good, tmp_path):
 CLI_SAMPLE = ("text in a number cell", "decimal comma '72,76'", "no Region column",
               "Shift -1", "a setting listed twice", "constant indicator",
               "missing marker '—'", "a year absent for every unit", "read-only file",
-              "a CSV renamed .xlsx", "password-protected workbook")
+              "a CSV renamed .xlsx", "password-protected workbook",
+              "the user's own Log sheet", "crafted <v> 0x10", "full-width digits '７２.７６'")
 
 
 @pytest.mark.parametrize("case", [c for c in CATALOGUE if c.id in CLI_SAMPLE], ids=str)

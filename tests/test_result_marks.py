@@ -16,7 +16,7 @@ from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import ooxml, result_marks
 from trade_resilience_xl.workbook.builder import build_workbook
 from trade_resilience_xl.workbook.file_safety import check_archive
-from trade_resilience_xl.workbook.openpyxl_io import refresh_file
+from trade_resilience_xl.workbook.openpyxl_io import clear_file, refresh_file
 
 import lo_helpers
 
@@ -60,6 +60,9 @@ def test_result_sheets_are_found_whatever_their_case(good, tmp_path):
     assert not {"Weights", "Log", "Theil"} & set(names)
     weights = openpyxl.load_workbook(path, read_only=True)["weights"]
     assert next(weights.iter_rows(values_only=True))[0].startswith("Indicator weights")
+    assert "Weights" in clear_file(path)                  # `clear` finds it the same way
+    assert openpyxl.load_workbook(path, read_only=True).sheetnames == names
+    assert openpyxl.load_workbook(path)["weights"]["A1"].value == L.RESULT_SHEET_NOTE
 
 
 def _without_marks(path: Path) -> None:

@@ -27,9 +27,9 @@ _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?", re.ASCI
 # number, so they are refused here, naming the cell.
 _NUMBER_TEXT = re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|inf(inity)?)",
                           re.ASCII | re.IGNORECASE)
-# Text that would be a number with its comma read as a decimal point ("72,76", "0,01").
-_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+([eE][+-]?\d+)?|[+-]?\d+(,\d+)+(\.\d*)?",
-                            re.ASCII)
+# Text of digits, points and commas ("72,76", "1.234,5"): a number written with a comma
+# that is not a thousands separator. "=ROUND(F9*1.01,2)" is no such text.
+_DECIMAL_COMMA = re.compile(r"(?=.*\d)[+-]?[\d.,]*,[\d.,]*([eE][+-]?\d+)?", re.ASCII)
 # Text made of what numbers are made of, in any script ("7_2.76", Arabic-Indic digits):
 # meant as a number, so the message says how numbers are written.
 _NUMBER_LIKE = re.compile(r"[\d\s+\-.,_eE٫٬]*\d[\d\s+\-.,_eE٫٬]*")

@@ -162,8 +162,9 @@ def refresh(book: WorkbookIO, progress: Callable[[str], None] | None = None, *,
 def clear(book: WorkbookIO) -> list[str]:
     """Empty every result sheet present (back to the template's note); return their names."""
     cleared = []
+    present = {name.casefold() for name in book.sheet_names()}   # Excel ignores case
     for name in L.RESULT_SHEETS:
-        if name in book.sheet_names():
+        if name.casefold() in present:
             book.clear_sheet(name)
             book.write_table(name, "A1", [[L.RESULT_SHEET_NOTE]], header_rows=0)
             cleared.append(name)
