@@ -17,6 +17,12 @@ A workbook handed to ``trade-resilience`` (or opened by the ribbon) is untrusted
   parses it; our reader's expat parser refuses a DTD too, and openpyxl (used by the
   builder and the tests) must parse through defusedxml (``openpyxl.DEFUSEDXML``), which is
   checked, not assumed (``OPENPYXL_DEFUSEDXML=False`` in the environment turns it off).
+* Second ring (issue 23): zip members that are encrypted or use a compression Python's
+  zipfile cannot read (Deflate64) are refused naming the part, before any is read; so are
+  two members with one name (part names ignore case in OOXML: which one counts would be a
+  guess), a Strict Open XML workbook (other namespaces; "save as an Excel Workbook"), and a
+  part with more than ``prolog_bytes`` before its first element (a DTD could follow a long
+  comment unseen).
 * Writing: Excel keeps an owner file ``~$NAME`` beside a workbook it has open (LibreOffice
   ``.~lock.NAME#``); replacing the file underneath would lose the user's unsaved edits or
   be overwritten by them, so we refuse. A read-only file or folder is refused with a clear
@@ -221,7 +227,7 @@ def _check_members(target: Path, members: list[zipfile.ZipInfo]) -> None:
     method) and two members with one name: part names are case-insensitive in OOXML, and
     which of two "xl/styles.xml" counts is up to the reader, so neither is guessed."""
     name = str(target)
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}                  # case-folded name -> the name first seen
     for member in members:
         part = member.filename
         if member.flag_bits & 0x1:
@@ -232,8 +238,9 @@ def _check_members(target: Path, members: list[zipfile.ZipInfo]) -> None:
             raise UnsafeFileError(target, f"{name}: part {part} uses compression method "
                                           f"{member.compress_type} ({method}), which Excel "
                                           "does not write; save the workbook again from Excel")
-        first = seen.setdefault(part.casefold(), part)
-        if first is not part:
+        first = seen.get(part.casefold())
+        seen.setdefault(part.casefold(), part)
+        if first is not None:
             also = "" if first == part else f" (also as {first}: names ignore case)"
             raise UnsafeFileError(target, f"{name}: part {part} is in the file twice{also}; "
                                           "refused (which one counts would be a guess)")

@@ -8,6 +8,11 @@ the part names and relationship ids re-made, which is most of the work; writing 
 ourselves adds no dependency, has one code path for cells, styles and charts, and its
 bytes depend on nothing but the input (XlsxWriter is not installed here either).
 
+Only the tool's own sheets are rewritten (issue 23): a result sheet is matched to an existing
+sheet without regard to case, as Excel matches sheet names, and an existing one must carry the
+tool's mark or have been written before marks existed (``result_marks``); any other sheet with
+a result sheet's name is refused, naming it, before anything is written.
+
 What changes in the package, and nothing else:
 
 * each result sheet's part (an existing one keeps its part name, relationship id,
@@ -15,10 +20,12 @@ What changes in the package, and nothing else:
 * the parts only that sheet used (its old drawing, charts, comments, printer settings)
   are dropped, and its new drawing and charts added, named with the smallest free numbers
   (so refreshing again gives the same names and sizes);
-* ``[Content_Types].xml`` (Overrides of added and dropped parts), ``xl/styles.xml`` (the
-  result formats, appended once), and only when a sheet is appended ``xl/workbook.xml``
-  and its relationships; the calculation chain is dropped when it lists a cell of a
-  result sheet (Excel rebuilds it; a stale entry makes Excel "repair" the file).
+* ``[Content_Types].xml`` (Overrides of added and dropped parts), the styles part (found
+  through the workbook's relationships; the result formats, appended once), ``xl/workbook.xml``
+  only when a sheet is appended or a result sheet lacks the mark, and the workbook's
+  relationships only when a sheet is appended; the calculation chain is dropped when it
+  lists a cell of a result sheet (Excel rebuilds it; a stale entry makes Excel "repair" the
+  file).
 """
 from __future__ import annotations
 
