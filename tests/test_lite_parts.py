@@ -20,7 +20,7 @@ from defusedxml import ElementTree as SafeET
 
 from trade_resilience_xl import cli
 from trade_resilience_xl.lite import program
-from trade_resilience_xl.lite.parts import make_lite
+from trade_resilience_xl.lite.convert import make_lite
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import ooxml
 from trade_resilience_xl.workbook.builder import build_workbook
