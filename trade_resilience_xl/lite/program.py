@@ -27,12 +27,14 @@ from trade_resilience_xl.lite import imports
 
 PACKAGE_ROOT = Path(trade_resilience_xl.__file__).resolve().parent
 DISTRIBUTION = "trade-resilience-xl"
-#: Built for Pyodide and shipped with it (pyodide-lock.json of Pyodide 0.27.5: numpy 2.0.2,
-#: pandas 2.2.3; openpyxl is not there, micropip takes it from PyPI). Their version is tied
-#: to Pyodide's, so requirements.txt names them without a version (xlwings Lite's docs,
-#: "Dependencies": do not pin them); naming them is what makes Pyodide load them, since
-#: nothing scans the imports inside the embedded zip.
-PROVIDED_BY_PYODIDE = frozenset({"numpy", "pandas"})
+#: Built for Pyodide and shipped with it, at the versions of Pyodide 0.27.5's
+#: pyodide-lock.json (openpyxl is not there: micropip takes it from PyPI). CI runs the Lite
+#: program with exactly these (.ci/run). Their version is tied to Pyodide's, so
+#: requirements.txt names them without a version (xlwings Lite's docs, "Dependencies": do
+#: not pin them); naming them is what makes Pyodide load them, since nothing scans the
+#: imports inside the embedded zip.
+PYODIDE_PACKAGE_VERSIONS = {"numpy": "2.0.2", "pandas": "2.2.3"}
+PROVIDED_BY_PYODIDE = frozenset(PYODIDE_PACKAGE_VERSIONS)
 _FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _BASE64_LINE = 76
 
