@@ -39,11 +39,23 @@ def _new(folder: Path, *extra: str) -> Path:
     return book
 
 
+# Made-up neighbour pairs among the test system's states (for Moran's I), not geography.
+PAIRS = [("Texas", "Oregon"), ("Ohio", "Iowa"), ("Maine", "Vermont"), ("Georgia", "Alabama"),
+         ("Kansas", "Utah"), ("New York", "Nevada"), ("Texas", "Alabama"), ("Ohio", "Kansas")]
+
+
 @pytest.fixture(scope="module")
 def states(tmp_path_factory):
-    """A workbook made by `new` (refreshed) and its Lite copy made by `lite --out`."""
+    """A workbook made by `new`, given a Neighbours sheet by its user and refreshed, and
+    its Lite copy made by `lite --out`."""
     folder = tmp_path_factory.mktemp("states")
     book = _new(folder)
+    workbook = openpyxl.load_workbook(book)
+    neighbours = workbook.create_sheet(L.SHEET_NEIGHBOURS)
+    for row in [("Unit", "Neighbour"), *PAIRS]:
+        neighbours.append(list(row))
+    workbook.save(book)
+    assert cli.main(["refresh", str(book)]) == 0
     before = book.read_bytes()
     lite = folder / "states-lite.xlsx"
     assert cli.main(["lite", str(book), "--out", str(lite)]) == 0
@@ -91,6 +103,8 @@ def test_data_indicator_system_and_results_stay_cell_by_cell(states):
     units = {v for k, v in converted[L.SHEET_DATA].items()
              if k[0] == "A" and int(k[1:]) > L.DATA_HEADER_ROW}
     assert units == set(O.STATES)
+    assert [tuple(converted[L.SHEET_NEIGHBOURS][f"{c}{r}"] for c in "AB")
+            for r in range(2, len(PAIRS) + 2)] == PAIRS
 
 
 def _main_py(path: Path) -> str:
@@ -104,10 +118,11 @@ def _numbers(grid: dict) -> dict:
     return {k: v for k, v in grid.items() if isinstance(v, float)}
 
 
-def test_its_main_py_computes_the_weights_of_the_classic_refresh(states, tmp_path):
+@pytest.mark.parametrize("sheet", [L.SHEET_WEIGHTS, L.SHEET_SPATIAL])
+def test_its_main_py_computes_what_the_classic_refresh_wrote(states, tmp_path, sheet):
     """The main.py stored in the converted workbook, run as xlwings Lite runs it
-    (tests/lite_driver.py, xlwings' server mode), refreshes that workbook: its Weights equal
-    those the classic file refresh wrote when `new` made the workbook."""
+    (tests/lite_driver.py, xlwings' server mode), refreshes that workbook: its Weights, and
+    its Moran's I from the user's Neighbours, equal what the classic file refresh wrote."""
     book, lite = states
     main = tmp_path / "main.py"
     main.write_text(_main_py(lite), encoding="utf-8")
@@ -116,8 +131,8 @@ def test_its_main_py_computes_the_weights_of_the_classic_refresh(states, tmp_pat
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout)
     assert out["refusals"] == []
-    got = _numbers(replay(book_payload, out["actions"][0])[L.SHEET_WEIGHTS])
-    ws = openpyxl.load_workbook(book, data_only=True)[L.SHEET_WEIGHTS]
+    got = _numbers(replay(book_payload, out["actions"][0])[sheet])
+    ws = openpyxl.load_workbook(book, data_only=True)[sheet]
     classic = _numbers({(c.row, c.column): c.value for row in ws.iter_rows() for c in row})
     assert len(classic) >= 2 * len(O.CODES) and got.keys() == classic.keys()
     for key, value in classic.items():
