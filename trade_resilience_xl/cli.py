@@ -296,6 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--note", metavar="TEXT", help="label above the data (default: the "
                      "panel file's name)")
     new.add_argument("--force", action="store_true", help="replace an existing BOOK")
+    new.add_argument("--lite", action="store_true", help="write an xlwings Lite workbook "
+                     "(.xlsx with its own Python: Excel on Windows, Mac and the web)")
     new.set_defaults(run=cmd_new)
 
     refresh = commands.add_parser("refresh", help='what the ribbon\'s "Refresh all" does, '
@@ -331,11 +333,16 @@ def build_parser() -> argparse.ArgumentParser:
                           "file (needs pyOpenVBA, the [build] extra)")
     template.set_defaults(run=cmd_template)
 
-    lite = commands.add_parser("lite", help="write the workbook (.xlsx) with its own "
+    lite = commands.add_parser("lite", help="write a workbook (.xlsx) with its own "
                                "xlwings Lite program: functions and Refresh/Check/Clear in "
                                "Excel on Windows, Mac and the web without installing Python")
-    lite.add_argument("workbook", metavar="BOOK", help="workbook to write (.xlsx)")
-    lite.add_argument("--force", action="store_true", help="replace an existing BOOK")
+    lite.add_argument("workbook", metavar="BOOK", help="with --out: the workbook to convert "
+                      "(kept as it is); without: the template's sheets are written to BOOK "
+                      "(.xlsx)")
+    lite.add_argument("--out", metavar="LITE.xlsx", help="write BOOK (any workbook of this "
+                      "tool: its sheets, data, settings and results) as a Lite workbook here; "
+                      "its VBA project and ribbon are left out")
+    lite.add_argument("--force", action="store_true", help="replace an existing target")
     lite.set_defaults(run=cmd_lite)
 
     setup = commands.add_parser("excel-setup", help="Windows/macOS: install the xlwings "

@@ -40,7 +40,7 @@ def cmd_demo(args) -> int:
         build_from_csv(out, panel, None, data_note=ILLUSTRATIVE_NOTE, live_formulas=args.lite)
     result = _run_refresh(out, out).result
     if args.lite:
-        from trade_resilience_xl.lite.parts import make_lite
+        from trade_resilience_xl.lite.convert import make_lite
         make_lite(out)
     print(headline_text(result, out.resolve(), ILLUSTRATIVE_NOTE))
     return EXIT_OK
@@ -50,13 +50,15 @@ def cmd_new(args) -> int:
     from trade_resilience_xl.workbook.csv_panel import CsvError, build_from_csv
 
     out = Path(args.workbook)
-    _new_workbook(out, (".xlsm", ".xlsx"), args.force,
-                  "use a .xlsm name (or .xlsx for a copy without macros)")
+    _new_workbook(out, (".xlsx",) if args.lite else (".xlsm", ".xlsx"), args.force,
+                  "an xlwings Lite workbook has no macros; use a .xlsx name" if args.lite
+                  else "use a .xlsm name (or .xlsx for a copy without macros)")
     if out.suffix.lower() == ".xlsm":
         _needs_pyopenvba("a .xlsm workbook (or write a .xlsx)")
     try:
         read = build_from_csv(out, args.data, args.indicators, index_name=args.index_name,
-                              data_note=args.note or f"Data: {Path(args.data).name}")
+                              data_note=args.note or f"Data: {Path(args.data).name}",
+                              live_formulas=args.lite or None)
     except CsvError as error:
         raise CommandError(str(error)) from None
     data = read.data
@@ -64,6 +66,8 @@ def cmd_new(args) -> int:
           f"{data['Year'].nunique()} years x {len(data.columns) - 4} indicators")
     _run_refresh(out, out)
     print(f"Refreshed {out} / 已刷新")
+    if args.lite:
+        _lite(out, out)
     return EXIT_OK
 
 
@@ -97,12 +101,42 @@ def cmd_template(args) -> int:
     return EXIT_OK
 
 
-def cmd_lite(args) -> int:
-    from trade_resilience_xl.lite.parts import build_lite_workbook
+def _lite(source: Path, out: Path) -> None:
+    """Write ``source`` as an xlwings Lite workbook to ``out``; say what was left out."""
+    from trade_resilience_xl.lite.convert import NotOurWorkbook, make_lite
 
-    out = Path(args.workbook)
+    try:
+        left_out = make_lite(source, out)
+    except NotOurWorkbook as error:
+        raise CommandError(str(error)) from None
+    for part in left_out:
+        print(f"Left out {part}: xlwings Lite runs the workbook's Python itself, its scripts "
+              "replace the ribbon's buttons")
+    print(f"Wrote {out}: open it in Excel with the xlwings Lite add-in (Windows, Mac, web)")
+
+
+def cmd_lite(args) -> int:
+    from trade_resilience_xl.workbook import file_safety
+
+    book = Path(args.workbook)
+    if args.out is None:                 # the template's sheets, written to BOOK
+        from trade_resilience_xl.lite.convert import build_lite_workbook
+
+        if book.exists() and not args.force:
+            raise CommandError(f"{book} exists; to turn it into an xlwings Lite workbook "
+                               f"write a copy: trade-resilience lite {book} --out LITE.xlsx "
+                               "(--force replaces it with the template's sheets)")
+        _new_workbook(book, (".xlsx",), True,
+                      "an xlwings Lite workbook has no macros; use a .xlsx name")
+        build_lite_workbook(book)
+        print(f"Wrote {book}: open it in Excel with the xlwings Lite add-in (Windows, Mac, web)")
+        return EXIT_OK
+    out = Path(args.out)
+    file_safety.check_readable(book)
+    if out.exists() and out.samefile(book):
+        raise CommandError(f"{out} is the source workbook; write the Lite workbook to "
+                           "another file")
     _new_workbook(out, (".xlsx",), args.force,
                   "an xlwings Lite workbook has no macros; use a .xlsx name")
-    build_lite_workbook(out)
-    print(f"Wrote {out}: open it in Excel with the xlwings Lite add-in (Windows, Mac, web)")
+    _lite(book, out)
     return EXIT_OK

@@ -10,10 +10,7 @@ provides custom functions, so Excel loads them with the workbook.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import uuid
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from trade_resilience_xl.workbook import ooxml
@@ -89,22 +86,3 @@ def add_lite_parts(parts: dict[str, bytes], main_py: str, requirements_txt: str
         parts[ooxml.ROOT_RELS_PART], ooxml.WEBEXTENSION_TASKPANES_REL_TYPE,
         ooxml.WEBEXTENSION_TASKPANES_PART)
     return parts
-
-
-def make_lite(source: str | os.PathLike, target: str | os.PathLike | None = None) -> None:
-    """Write ``source`` (an ``.xlsx``) to ``target`` (default: in place, atomically) with
-    the xlwings Lite program of this source tree (``main.py``, ``requirements.txt``)."""
-    from trade_resilience_xl.lite.program import main_py, requirements_txt
-
-    parts = ooxml.read_parts(source)
-    ooxml.write_parts(target if target is not None else source,
-                      add_lite_parts(parts, main_py(), requirements_txt()))
-
-
-def build_lite_workbook(target: str | os.PathLike) -> None:
-    """The template's sheets (``builder.build_workbook`` without macros, live Formulas
-    examples) plus the xlwings Lite program, written once to ``target``, complete."""
-    from trade_resilience_xl.workbook.builder import build_workbook
-
-    with tempfile.TemporaryDirectory() as folder:
-        make_lite(build_workbook(Path(folder) / "book.xlsx", macro_enabled=False), target)

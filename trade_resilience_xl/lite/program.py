@@ -1,11 +1,12 @@
 """The program an xlwings Lite workbook carries: ``main.py`` and ``requirements.txt``.
 
 xlwings Lite runs one module, ``main.py``, in Pyodide and installs ``requirements.txt`` with
-micropip. Our package is not on PyPI, so ``main.py`` carries it: a zip of every ``.py`` file
-of ``trade_resilience_xl``, base64-encoded, which a short loader writes to a temporary file
-and puts on ``sys.path`` (zipimport works in Pyodide). Then it exposes every worksheet
-function that ``udfs`` decorates (read from the module, so new ones flow in) and three
-scripts that run the same refresh as the ribbon (``workbook.xlwings_io``).
+micropip. Our package is not on PyPI, so ``main.py`` carries it: a zip of the ``.py`` files
+of ``trade_resilience_xl`` that main.py can reach (``imports``: the builder, the VBA writer,
+the CLI and the package writer are left out), base64-encoded, which a short loader writes
+to a temporary file and puts on ``sys.path`` (zipimport works in Pyodide). Then it exposes
+every worksheet function that ``udfs`` decorates (read from the module, so new ones flow in)
+and three scripts that run the same refresh as the ribbon (``workbook.xlwings_io``).
 
 Deterministic: the zip lists files in sorted order with fixed timestamps and attributes, so
 the same source tree gives the same ``main.py`` bytes.
@@ -22,12 +23,18 @@ from importlib import metadata
 from pathlib import Path
 
 import trade_resilience_xl
+from trade_resilience_xl.lite import imports
 
 PACKAGE_ROOT = Path(trade_resilience_xl.__file__).resolve().parent
 DISTRIBUTION = "trade-resilience-xl"
-#: Come with Pyodide and are tied to its version: listing them would ask micropip for
-#: another build (xlwings Lite's docs: do not pin them).
-PROVIDED_BY_PYODIDE = frozenset({"numpy", "pandas"})
+#: Built for Pyodide and shipped with it, at the versions of Pyodide 0.27.5's
+#: pyodide-lock.json (openpyxl is not there: micropip takes it from PyPI). CI runs the Lite
+#: program with exactly these (.ci/run). Their version is tied to Pyodide's, so
+#: requirements.txt names them without a version (xlwings Lite's docs, "Dependencies": do
+#: not pin them); naming them is what makes Pyodide load them, since nothing scans the
+#: imports inside the embedded zip.
+PYODIDE_PACKAGE_VERSIONS = {"numpy": "2.0.2", "pandas": "2.2.3"}
+PROVIDED_BY_PYODIDE = frozenset(PYODIDE_PACKAGE_VERSIONS)
 _FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _BASE64_LINE = 76
 
@@ -93,12 +100,22 @@ def clear_results(book: xw.Book):
 RUNTIME_DATA = ("data/china_contiguity.csv",)
 
 
+def lite_modules(root: Path = PACKAGE_ROOT) -> dict[str, Path]:
+    """The package's modules main.py can reach (dotted name -> file)."""
+    return imports.reachable(root, _BODY)[0]
+
+
+def lite_imports(root: Path = PACKAGE_ROOT) -> dict[str, set[str]]:
+    """The third-party top-level names those modules import (-> the modules importing it)."""
+    return imports.reachable(root, _BODY)[1]
+
+
 def package_zip(root: Path = PACKAGE_ROOT) -> bytes:
-    """Every ``.py`` file under ``root`` as a zip (paths ``trade_resilience_xl/...``),
-    plus the package data the refresh reads (``RUNTIME_DATA``), sorted, with fixed timestamps
-    and attributes, so the bytes depend on the sources only."""
-    files = sorted([path for path in root.rglob("*.py") if "__pycache__" not in path.parts]
-                   + [root / name for name in RUNTIME_DATA])
+    """The ``.py`` files main.py can reach (``lite_modules``) as a zip (paths
+    ``trade_resilience_xl/...``), plus the package data the refresh reads
+    (``RUNTIME_DATA``), sorted, with fixed timestamps and attributes, so the bytes depend on
+    the sources only."""
+    files = sorted([*lite_modules(root).values(), *(root / name for name in RUNTIME_DATA)])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in files:
@@ -138,9 +155,27 @@ def requirement_name(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def requirements_txt() -> str:
-    """Our dependencies minus what Pyodide provides: xlwings at the pinned version the code
-    is tested with, and the pure-Python packages micropip fetches from PyPI."""
-    lines = [r.strip() for r in project_dependencies()
-             if requirement_name(r) not in PROVIDED_BY_PYODIDE]
+def _lite_requirement(requirement: str) -> str:
+    """One line of requirements.txt: a Pyodide package by its name alone; a pure-Python one
+    as pyproject gives it, bounded below the next major version when it has no upper bound
+    (xlwings Lite keeps the installed versions in requirements-pinned.txt; its docs advise
+    an upper bound rather than a pin)."""
+    name = requirement_name(requirement)
+    if name in PROVIDED_BY_PYODIDE:
+        return name
+    requirement = requirement.strip()
+    lower = re.search(r">=\s*(\d+)", requirement)
+    if "==" in requirement or "<" in requirement or lower is None:
+        return requirement
+    return f"{requirement},<{int(lower.group(1)) + 1}"
+
+
+def requirements_txt(root: Path = PACKAGE_ROOT) -> str:
+    """The dependencies of pyproject that the Lite program imports (``lite_imports``), as
+    xlwings Lite wants them: numpy and pandas by name (Pyodide's builds), xlwings at the
+    pinned version the code is tested with, openpyxl bounded. A third-party import that
+    pyproject does not declare is not invented here: tests/test_lite_imports.py fails."""
+    imported = {requirement_name(name) for name in lite_imports(root)}
+    lines = [_lite_requirement(r) for r in project_dependencies()
+             if requirement_name(r) in imported]
     return "\n".join(lines) + "\n"

@@ -55,6 +55,7 @@ DRAWING_CONTENT_TYPE = f"{_OFFICE_DOC}.drawing+xml"
 CHART_CONTENT_TYPE = f"{_OFFICE_DOC}.drawingml.chart+xml"
 METADATA_CONTENT_TYPE = f"{_OFFICE_DOC}.spreadsheetml.sheetMetadata+xml"
 MACRO_MAIN_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+MAIN_CONTENT_TYPE = f"{_OFFICE_DOC}.spreadsheetml.sheet.main+xml"      # .xlsx
 VBA_PROJECT_CONTENT_TYPE = "application/vnd.ms-office.vbaProject"
 # Excel types customUI parts with the package's generic XML Default; no Override needed.
 CUSTOM_UI_CONTENT_TYPE = "application/xml"
@@ -67,6 +68,8 @@ CALC_CHAIN_REL = f"{DOC_RELS_NS}/calcChain"
 METADATA_REL = f"{DOC_RELS_NS}/sheetMetadata"
 VBA_PROJECT_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 CUSTOM_UI_REL = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+# The Office 2010+ ribbon part (customUI14.xml) Excel and ribbon editors may add.
+CUSTOM_UI_2007_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 
 # ------------------------------------------------------------------ dynamic arrays
 # One cell-metadata record (cm="1") pointing at the XLDAPR dynamic-array property, in the
@@ -162,6 +165,17 @@ def add_content_type_default(content_types: bytes, extension: str, content_type:
     position = list(root).index(defaults[-1]) + 1 if defaults else 0
     root.insert(position, new)
     return _serialize(root, CONTENT_TYPES_NS)
+
+
+def remove_content_type_defaults(content_types: bytes, content_type: str) -> bytes:
+    """``[Content_Types].xml`` without the Defaults that give ``content_type`` (the input
+    bytes when there is none)."""
+    root = SafeET.fromstring(content_types)
+    defaults = [element for element in root.findall(f"{{{CONTENT_TYPES_NS}}}Default")
+                if element.get("ContentType") == content_type]
+    for element in defaults:
+        root.remove(element)
+    return _serialize(root, CONTENT_TYPES_NS) if defaults else content_types
 
 
 def set_content_type_override(content_types: bytes, part_name: str, content_type: str) -> bytes:
@@ -282,6 +296,31 @@ def resolve(source_part: str, target: str) -> str:
 def relative(source_part: str, part: str) -> str:
     """The relative target ``source_part``'s relationships use for ``part``."""
     return posixpath.relpath(part, posixpath.dirname(source_part))
+
+
+def part_graph(archive: zipfile.ZipFile) -> dict[str, list[str]]:
+    """part -> the internal parts its relationships point at (``""``: the package root)."""
+    graph: dict[str, list[str]] = {}
+    for name in archive.namelist():
+        if not name.endswith(".rels"):
+            continue
+        source = source_of_rels(name)
+        graph[source] = [resolve(source, rel["Target"])
+                         for rel in relationships(archive.read(name))
+                         if rel.get("TargetMode") != "External"]
+    return graph
+
+
+def reachable_parts(graph: dict[str, list[str]], roots: Iterable[str]) -> set[str]:
+    """``roots`` and every part reachable from them in ``graph``."""
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        part = todo.pop()
+        if part not in seen:
+            seen.add(part)
+            todo.extend(graph.get(part, ()))
+    return seen
 
 
 # ====================================================================== workbook

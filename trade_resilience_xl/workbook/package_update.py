@@ -43,29 +43,6 @@ from trade_resilience_xl.workbook.result_styles import merge_formats
 SHEET_HEAD_BYTES = 64 * 1024        # sheetPr (with the codeName) is the first child
 
 
-def _graph(archive: zipfile.ZipFile) -> dict[str, list[str]]:
-    """part -> the internal parts its relationships point at."""
-    graph: dict[str, list[str]] = {}
-    for name in archive.namelist():
-        if not name.endswith(".rels"):
-            continue
-        source = ooxml.source_of_rels(name)
-        graph[source] = [ooxml.resolve(source, rel["Target"])
-                         for rel in ooxml.relationships(archive.read(name))
-                         if rel.get("TargetMode") != "External"]
-    return graph
-
-
-def _reachable(graph: dict[str, list[str]], roots) -> set[str]:
-    seen, todo = set(), list(roots)
-    while todo:
-        part = todo.pop()
-        if part not in seen:
-            seen.add(part)
-            todo.extend(graph.get(part, ()))
-    return seen
-
-
 def _free(existing: set[str], pattern: str) -> str:
     """The part name ``pattern`` with the smallest number free in ``existing``, compared
     without regard to case (zip part names in OOXML are case-insensitive: a new
@@ -108,13 +85,14 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) ->
         tabs = ooxml.sheets(workbook, workbook_rels)
         results, ours = _own_sheets(source, results, tabs, workbook)
         sheets = {s["name"]: s for s in tabs}
-        graph = _graph(archive)
+        graph = ooxml.part_graph(archive)
 
         # Parts only the replaced result sheets used: gone with them.
         replaced = {sheets[n]["part"] for n in results if n in sheets}
         keep_graph = {p: t for p, t in graph.items() if p not in replaced}
-        kept = _reachable(keep_graph, [""])     # "" is the package root (_rels/.rels)
-        dropped = {p for p in _reachable(graph, replaced) - kept - replaced if p in existing}
+        kept = ooxml.reachable_parts(keep_graph, [""])     # "" is the package root (_rels/.rels)
+        dropped = {p for p in ooxml.reachable_parts(graph, replaced) - kept - replaced
+                   if p in existing}
         dropped |= {ooxml.rels_part_of(p) for p in replaced | dropped} & existing
         existing -= dropped
 
