@@ -101,20 +101,26 @@ class Labels:
         cf_en, cf_zh = self.cf(table)
         return f"{english}{cf_en} / {chinese or '综合指数'}{cf_zh}"
 
+    def _mid_sentence(self, english: str) -> str:
+        """The paper's index name lower-cased mid-sentence; the user's as typed (it may be a
+        name: "Kernel density of the Rural capacity index")."""
+        return _mid_sentence(english) if self.paper_system else english
+
     def index_words(self) -> tuple[str, str]:
         """("foreign trade resilience index", "外贸韧性综合指数") for mid-sentence titles."""
         english, chinese = _index_words(self.index_name)
-        return _mid_sentence(english), chinese or "综合指数"
+        return self._mid_sentence(english), chinese or "综合指数"
 
     def mean_index_title(self) -> str:
         english, chinese = _index_words(self.index_name)
-        return f"Mean {_mid_sentence(english)} by year / 历年平均{chinese or '综合指数'}"
+        return f"Mean {self._mid_sentence(english)} by year / 历年平均{chinese or '综合指数'}"
 
     # issue 14: convergence, spatial
     def analysis_title(self, english: str, chinese: str) -> str:
         """"Convergence of the foreign trade resilience index / 外贸韧性综合指数收敛分析"."""
         index_en, index_zh = _index_words(self.index_name)
-        return f"{english} of the {_mid_sentence(index_en)} / {index_zh or '综合指数'}{chinese}"
+        return (f"{english} of the {self._mid_sentence(index_en)} / "
+                f"{index_zh or '综合指数'}{chinese}")
 
     # ------------------------------------------------------------------ units, regions
     @property

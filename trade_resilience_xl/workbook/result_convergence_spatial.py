@@ -16,6 +16,7 @@ from trade_resilience_xl.workbook.result_frame import (
     TABLE_ROW,
     block_with_title,
     head,
+    padded,
     rows_of,
     sized_formats,
 )
@@ -109,7 +110,9 @@ def _lisa_block(result: PanelResult, labels: Labels, top: int) -> Block:
     year = int(lisa["year"].iloc[0])
     block = block_with_title(top, f"Local Moran (LISA), {year} / 局部莫兰指数（{year}年）",
                              header, rows)
-    block.number_formats = {2: "0.0000", 3: "0.000", 4: "0.000", 5: "0.000", 7: "0.000"}
+    # Local I is followed by the quadrant's text.
+    block.number_formats = {2: "0.0000", 3: "0.000", 4: "0.000", 5: padded("0.000"),
+                            7: "0.000"}
     return block
 
 
