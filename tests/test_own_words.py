@@ -52,3 +52,46 @@ def test_county_workbook_speaks_the_users_words(county_book):
     for words in ("Rural capacity", "County", "Farm output", "Water supply", "River Valley",
                   "1987"):
         assert words in text, words
+
+
+def test_settings_examples_are_the_datas_own_years(county_book):
+    import openpyxl
+
+    ws = openpyxl.load_workbook(county_book)["Settings"]
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "e.g. 1987" in text and "1981, 1984, 1987" in text
+    assert "province" not in text and "the paper" not in text
+    assert all("1987" in rule.error for rule in ws.data_validations.dataValidation
+               if rule.error and "year such as" in rule.error)
+
+
+def test_illustrative_warning_is_decided_by_what_the_data_is(tmp_path):
+    """Issue 22: About warns of illustrative data only when the Data sheet holds the shipped
+    illustrative panel (whatever label it is given), never on the user's own data."""
+    import openpyxl
+
+    from trade_resilience_xl.example_data import load_example_panel
+    from trade_resilience_xl.workbook.builder import build_workbook
+
+    def about(data, note):
+        path = build_workbook(tmp_path / "book.xlsx", data=data, data_note=note,
+                              macro_enabled=False)
+        return " ".join(str(r[0]) for r in openpyxl.load_workbook(path)["About"]
+                        .iter_rows(values_only=True) if r[0])
+
+    example = load_example_panel()
+    assert "ILLUSTRATIVE" in about(example, None)
+    assert "ILLUSTRATIVE" in about(example, "Data: my_file.csv")     # the data, not the label
+    changed = example.copy()
+    changed.loc[0, "X1"] = 123.0
+    assert "ILLUSTRATIVE" not in about(changed, None)
+    assert "Default study" in about(changed, None)   # still the paper's system and provinces
+
+
+def test_county_workbook_about_speaks_of_its_data(county_book):
+    import openpyxl
+
+    about = " ".join(str(r[0]) for r in openpyxl.load_workbook(county_book)["About"]
+                     .iter_rows(values_only=True) if r[0])
+    assert "ILLUSTRATIVE" not in about and "Rural capacity workbook" in about
+    assert "1981-1987" in about and "equal weights" in about

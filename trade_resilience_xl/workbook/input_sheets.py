@@ -287,7 +287,7 @@ def write_settings(ws: Worksheet, subject: BookSubject) -> None:
         if spec.kind == "text":
             _validate_text(ws, f"B{row}")
         else:
-            _validate_setting(ws, spec, f"B{row}")
+            _validate_setting(ws, spec, f"B{row}", subject.year_example())
     set_widths(ws, {"A": 30, "B": 16, "C": 90})
     fit_row_heights(ws, L.SETTINGS_HEADER_ROW + 1, L.SETTINGS_HEADER_ROW + len(L.SETTINGS))
     landscape_fit_width(ws)
@@ -304,7 +304,7 @@ def _validate_text(ws: Worksheet, ref: str) -> None:
     rule.add(ref)
 
 
-def _validate_setting(ws: Worksheet, spec: L.SettingSpec, ref: str) -> None:
+def _validate_setting(ws: Worksheet, spec: L.SettingSpec, ref: str, year: str) -> None:
     if spec.kind == "choice":
         _list_validation(ws, spec.choices, ref, strict=True)
         return
@@ -316,7 +316,7 @@ def _validate_setting(ws: Worksheet, spec: L.SettingSpec, ref: str) -> None:
         word = spec.kind.split("|")[0]
         rule = DataValidation(type="custom", showErrorMessage=True,
                               formula1=f'IF(ISNUMBER({ref}),{ref}=INT({ref}),TRIM({ref})="{word}")')
-        rule.error = f'Type "{word}" or a year such as 2021 / 填 {word} 或年份（如2021）'
+        rule.error = f'Type "{word}" or a year such as {year} / 填 {word} 或年份（如{year}）'
     elif spec.kind == "number>=0":
         rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
                               showErrorMessage=True)
