@@ -91,7 +91,8 @@ def test_illustrative_warning_is_decided_by_what_the_data_is(tmp_path):
 def test_county_workbook_about_speaks_of_its_data(county_book):
     import openpyxl
 
-    about = " ".join(str(r[0]) for r in openpyxl.load_workbook(county_book)["About"]
-                     .iter_rows(values_only=True) if r[0])
+    sheet = openpyxl.load_workbook(county_book)["About"]
+    about = " ".join(str(r[0]) for r in sheet.iter_rows(values_only=True) if r[0])
+    assert sheet.row_dimensions[1].height == 24     # the title no longer overlaps row 2
     assert "ILLUSTRATIVE" not in about and "Rural capacity workbook" in about
     assert "1981-1987" in about and "equal weights" in about

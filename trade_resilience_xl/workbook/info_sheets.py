@@ -260,6 +260,7 @@ def write_about(ws: Worksheet, subject: BookSubject) -> None:
         if font is not None:
             cell.font = font
     fit_row_heights(ws, 2, len(lines))
+    ws.row_dimensions[1].height = 24     # the title's larger font (it overlapped row 2)
 
 
 def write_paper(ws: Worksheet) -> None:
