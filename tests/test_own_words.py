@@ -96,3 +96,16 @@ def test_county_workbook_about_speaks_of_its_data(county_book):
     assert sheet.row_dimensions[1].height == 24     # the title no longer overlaps row 2
     assert "ILLUSTRATIVE" not in about and "Rural capacity workbook" in about
     assert "1981-1987" in about and "equal weights" in about
+
+
+def test_the_papers_indicators_on_other_units_cite_no_paper_table():
+    """The paper's indicator system on counties: its type names (they are its dimensions'),
+    but no "cf. paper Table N" and no 外贸 in titles, which describe the paper's provinces."""
+    from trade_resilience_xl.workbook.labels import Labels
+
+    dims = ("Resistance and resilience ability", "Reconstruction ability")
+    for regions, cited in ((False, False), (True, True)):
+        labels = Labels(index_name="Rural capacity", unit="County", dimensions={},
+                        paper_system=True, paper_regions=regions, regions=("Coast",))
+        assert bool(labels.cf(3)[0]) is cited
+        assert ("外贸" in labels.types_title(dims)) is cited
