@@ -60,3 +60,12 @@ def write_csvs(folder: Path, *, tidy: bool = False, chinese: bool = True,
             else:
                 writer.writerow(ident + values)
     return panel, indicators
+
+
+def rewrite_csv(path: Path, change) -> None:
+    """Apply ``change`` (a function of the list of rows) to the CSV file at ``path``."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    change(rows)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)

@@ -57,7 +57,8 @@ def _expected():
 
 
 def test_result_sheets_use_none_of_the_papers_words(book):
-    text = _text(book).replace("trade_resilience_xl", "")     # the package's name in Log
+    # The package's name in Log, the command's in the Spatial note.
+    text = _text(book).replace("trade_resilience_xl", "").replace("trade-resilience", "")
     for word in O.PAPER_WORDS:
         assert word not in text, word
     # ... but the user's: index name, unit header, dimension names, regions as typed.
@@ -165,17 +166,9 @@ def test_region_order_is_the_same_in_every_run_sheet_and_csv(book, tmp_path):
 
 
 # ---------------------------------------------------------------------------- bad CSV
-def _rewrite(path: Path, change) -> None:
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    change(rows)
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(rows)
-
-
 BAD = {
-    "missing column": ("panel", lambda rows: [r.pop(3) for r in rows],
-                       ["panel.csv, row 1", "'population'"]),
+    "missing column": ("panel", lambda rows: [r.pop(2) for r in rows],
+                       ["panel.csv, row 1", "'year'"]),
     "duplicate unit-year": ("panel", lambda rows: rows.insert(3, list(rows[2])),
                             ["panel.csv, row 4", "State Texas, year 1996 repeats row 3"]),
     "text in a number column": ("panel", lambda rows: rows[5].__setitem__(6, "high"),
@@ -194,7 +187,7 @@ BAD = {
 def test_bad_csv_is_refused_in_one_line(case, tmp_path, capsys):
     which, change, words = BAD[case]
     panel, indicators = O.write_csvs(tmp_path)
-    _rewrite(panel if which == "panel" else indicators, change)
+    O.rewrite_csv(panel if which == "panel" else indicators, change)
     book = tmp_path / "book.xlsx"
     assert main(["new", str(book), "--data", str(panel), "--indicators",
                  str(indicators)]) == 1
@@ -207,7 +200,7 @@ def test_bad_csv_is_refused_in_one_line(case, tmp_path, capsys):
 
 def test_tidy_duplicate_code_is_refused(tmp_path):
     panel, indicators = O.write_csvs(tmp_path, tidy=True)
-    _rewrite(panel, lambda rows: rows.append(list(rows[1])))
+    O.rewrite_csv(panel, lambda rows: rows.append(list(rows[1])))
     with pytest.raises(ValueError, match=r"row \d+: State Texas, year 1995, code GDP repeats"):
         read_csv_panel(panel, indicators)
 
@@ -238,7 +231,7 @@ def test_paper_region_names_of_other_units_are_shown_as_typed(tmp_path):
     """East/Central/Northeast/West are translated only for the paper's provinces."""
     panel, indicators = O.write_csvs(tmp_path)
     rename = {"South": "East", "Midwest": "Central"}
-    _rewrite(panel, lambda rows: [r.__setitem__(1, rename.get(r[1], r[1])) for r in rows])
+    O.rewrite_csv(panel, lambda rows: [r.__setitem__(1, rename.get(r[1], r[1])) for r in rows])
     book = tmp_path / "book.xlsx"
     assert main(["new", str(book), "--data", str(panel), "--indicators", str(indicators)]) == 0
     text = _text(book)
@@ -250,8 +243,9 @@ def test_paper_region_names_of_other_units_are_shown_as_typed(tmp_path):
 
 def test_one_dimension_gives_ranks_and_one_line_instead_of_types(tmp_path):
     panel, indicators = O.write_csvs(tmp_path)
-    _rewrite(indicators, lambda rows: [(r.__setitem__(1, "Everything"), r.__setitem__(4, "全部"))
-                                       for r in rows[1:]])   # dimension, dimension_zh
+    O.rewrite_csv(indicators, lambda rows: [(r.__setitem__(1, "Everything"),
+                                             r.__setitem__(4, "全部"))
+                                            for r in rows[1:]])   # dimension, dimension_zh
     book = tmp_path / "book.xlsx"
     assert main(["new", str(book), "--data", str(panel), "--indicators", str(indicators)]) == 0
     types = values(book, "Types")
@@ -277,7 +271,7 @@ def test_chinese_type_names_reach_the_tidy_csv_as_on_the_sheet(tmp_path):
 def test_one_dimension_with_two_chinese_labels_is_refused_naming_both_cells(tmp_path, capsys):
     panel, indicators = O.write_csvs(tmp_path)
     first = O.INDICATORS[0][1]
-    _rewrite(indicators, lambda rows: rows[1].__setitem__(4, "别名"))     # its dimension_zh
+    O.rewrite_csv(indicators, lambda rows: rows[1].__setitem__(4, "别名"))     # its dimension_zh
     book = tmp_path / "book.xlsx"
     assert main(["new", str(book), "--data", str(panel), "--indicators", str(indicators)]) != 0
     err = capsys.readouterr().err.strip().splitlines()

@@ -186,3 +186,18 @@ def test_band_cutoffs_lie_between_the_bands():
     assert c.level[:, 0].tolist() == ["high", "high", "medium", "medium", "low", "low"]
     assert c.cutoffs == [(7.5, 5.5)]
     assert band_cutoffs([1.0, 2.0], ["high", "high"]) == (None, None)
+
+
+def test_indicator_names_come_from_a_name_column_as_in_the_csv(example_panel, indicator_table):
+    """Issue 22: the CSV's ``name`` column is the name for run_panel too (it used to be
+    ignored, the codes standing in for names); an unknown column is refused, not ignored."""
+    named = indicator_table.rename(columns={"indicator": "name"})
+    weights = run_panel(example_panel, named, columns=PANEL_COLUMNS).weights
+    assert list(weights["indicator"]) == list(indicator_table["indicator"])
+    assert list(weights["indicator"]) != list(weights["code"])
+    with pytest.raises(InputError, match="column 'nmae' that is not read"):
+        run_panel(example_panel, indicator_table.rename(columns={"indicator": "nmae"}),
+                  columns=PANEL_COLUMNS)
+    with pytest.raises(InputError, match="both 'indicator' and 'name'"):
+        run_panel(example_panel, indicator_table.assign(name=indicator_table["indicator"]),
+                  columns=PANEL_COLUMNS)

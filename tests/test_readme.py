@@ -83,3 +83,11 @@ def test_own_indicator_system_example_runs_from_csv_to_workbook_and_csv(tmp_path
     assert book["Scores"]["A1"].value == "Community safety index / 社区安全综合指数"
     assert book["Scores"]["A4"].value == "County"
     assert (tmp_path / "stl_csv" / "types.csv").is_file()
+    # Issue 22: the section names every CSV the refresh wrote; its neighbour list is used.
+    written = sorted(path.name for path in (tmp_path / "stl_csv").iterdir())
+    assert {"moran.csv", "lisa.csv", "beta_convergence.csv"} <= set(written)
+    assert [name for name in written if f"`{name}`" not in section] == []
+    assert "Neighbours" in book.sheetnames
+    spatial = " ".join(str(v) for row in book["Spatial"].iter_rows(values_only=True)
+                       for v in row if v is not None)
+    assert "not computed" not in spatial and "Without population" in section

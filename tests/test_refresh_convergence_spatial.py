@@ -159,7 +159,7 @@ def test_zero_initial_level_is_one_line_and_the_index_is_still_computed():
     assert note.startswith("β-convergence not computed: A has index 0 in 2010")
     assert "weighted-sum" in note and note in result.warnings
     assert result.beta["beta"].isna().all() and result.theil is not None
-    # Units that are not China's provinces and no neighbour list: one line, no table.
+    # Units without a built-in neighbour list and none given: one line, no table.
     assert result.moran is None and any(w.startswith("Spatial autocorrelation not computed: "
-                                                     "the units are not China's provinces")
+                                                     "there is no neighbour list")
                                         for w in result.warnings)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -69,6 +70,22 @@ def _page_texts(pdf) -> list[str]:
     return text.split("\f")
 
 
+def _rank_level_gaps(pdf) -> list[float]:
+    """Space between a rank (a whole number) and the level word right of it on its line,
+    from pdftotext's word boxes (its text output puts a space between them either way)."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    words = [(float(x0), float(y0), float(x1), float(y1), word)
+             for x0, y0, x1, y1, word in re.findall(
+                 r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                 r"([^<]*)<", xml)]
+    ranks = [w for w in words if w[4].isdigit()]
+    levels = [w for w in words if w[4] in ("high", "medium", "low")]
+    # In line heights, since each sheet is scaled to the page width on its own.
+    return [(level[0] - rank[2]) / (rank[3] - rank[1]) for rank in ranks for level in levels
+            if abs(level[1] - rank[1]) < 1.5 and 0 <= level[0] - rank[2] < 2 * (rank[3] - rank[1])]
+
+
 def _coloured_pixels(pdf, page: int) -> int:
     """Pixels of the series colours: saturated, neither the dark-blue header fill nor red
     (block titles are red text; every chart has a blue, green or orange series)."""
@@ -103,11 +120,12 @@ def test_chinese_labels_are_rendered_as_text(pdf):
 
 def test_own_system_renders_in_its_own_words(own_pdf):
     """Charts drawn with the user's titles (the cells' words are checked in
-    test_own_system; the Settings and Paper sheets keep the paper's explanations)."""
+    test_own_system and test_own_words), the index name as typed (issue 22: not
+    lower-cased), no rank run into its level ("30high / 高"), no word of provinces."""
     pages = _page_texts(own_pdf)
     baseline = _coloured_pixels(own_pdf, next(i for i, t in enumerate(pages, 1)
                                               if "Refresh log" in t))
-    for title in ("Mean state capacity index by year", "Economic base vs Tobacco control",
+    for title in ("Mean State capacity index by year", "Economic base vs Tobacco control",
                   "Theil index within each region", "Indicator weights (%)"):
         on = [i for i, t in enumerate(pages, 1) if title in t]
         assert on, f"chart {title!r} not in the PDF"
@@ -115,3 +133,6 @@ def test_own_system_renders_in_its_own_words(own_pdf):
     text = "".join(pages)
     assert "State capacity index / 州能力综合指数" in text and "经济" in text
     assert "Resistance vs reconstruction" not in text
+    gaps = _rank_level_gaps(own_pdf)
+    assert len(gaps) >= 2 * 12 and min(gaps) > 0.3, gaps  # was 0.14: "30high / 高"
+    assert "province" not in text.casefold() and "Paper" not in text

@@ -196,6 +196,22 @@ def test_resilience_type():
     assert udfs.RESILIENCE_TYPE(resist, recon, "ZH")[0] == ["构高抗高型"]
 
 
+def test_resilience_type_names_types_from_the_dimensions_given():
+    """Issue 22: with dimension names the types are the Types sheet's (engine.classify with
+    those names), not the paper's, in English and, from the Chinese parts, in Chinese."""
+    first = [0.9, 0.5, 0.1, 0.7, 0.3, 0.6]
+    second = [0.8, 0.1, 0.5, 0.2, 0.9, 0.4]
+    c = engine.classify(np.column_stack([first, second]),
+                        dimensions=("Farm output", "Water supply"), short_zh=("农业", "水利"))
+    given = row(["Farm output / 农业", "Water supply / 水利"])
+    assert udfs.RESILIENCE_TYPE(first, second, "en", given) == [[t] for t in c.type_en]
+    given_down = column(["Farm output / 农业", "Water supply / 水利"])
+    assert udfs.RESILIENCE_TYPE(first, second, "zh", given_down) == [[t] for t in c.type_zh]
+    assert udfs.RESILIENCE_TYPE(first, second, None, given)[0] == ["High Farm output, high "
+                                                                   "Water supply"]
+    assert "resistance" not in str(udfs.RESILIENCE_TYPE(first, second, "en", given))
+
+
 def test_currency_cells_and_numpy_scalars_are_numbers():
     """Classic xlwings passes currency-formatted cells as decimal.Decimal (pywin32 VT_CY)."""
     from decimal import Decimal
@@ -400,9 +416,14 @@ BAD_INPUTS = [
     (udfs.RESILIENCE_TYPE, ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], "fr"),
      'RESILIENCE_TYPE: language is "fr"; use en or zh'),
     (udfs.RESILIENCE_TYPE, ([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0]),
-     "RESILIENCE_TYPE: reconstruction has 3 cells for 4 cells of resistance"),
+     "RESILIENCE_TYPE: second has 3 cells for 4 cells of first"),
     (udfs.RESILIENCE_TYPE, ([1.0, 2.0], [1.0, 2.0]),
-     "RESILIENCE_TYPE: resistance has 2 cells; at least 3 units expected"),
+     "RESILIENCE_TYPE: first has 2 cells; at least 3 units expected"),
+    (udfs.RESILIENCE_TYPE, ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], "en", ["A", "B", "C"]),
+     "RESILIENCE_TYPE: dimensions has 3 cells; give the two dimension names, first and second"),
+    (udfs.RESILIENCE_TYPE, ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], "zh", ["Farm", "Water"]),
+     "RESILIENCE_TYPE: language zh needs a Chinese short name for each dimension, e.g. "
+     "Economic base / 经济"),
     (udfs.TOPSIS, ([[1.0, 2.0], [3.0]], [1.0, 1.0]),
      "TOPSIS: data is not a rectangular range of cells"),
     (udfs.ENTROPY_WEIGHTS, ([[1e308, 1.0], [-1e308, 2.0]], ["+", "+"]),

@@ -29,7 +29,7 @@ MEASURE = r"(?:Theil T|Theil L|the Gini)"
 CATALOGUE = [re.compile(p) for p in (
     rf"{WHERE} {CELL_PROBLEM}; numbers expected",
     r"\w+ has 1 row; at least 2 rows \((?:observations|units)\) expected",
-    r"\w+ has \d+ cells? for \d+ (?:columns of data|rows of scores|rows of x|cells of resistance)",
+    r"\w+ has \d+ cells? for \d+ (?:columns of data|rows of scores|rows of x|cells of first)",
     (rf'{WHERE} (?:is blank or an error value|is (?:".*"|{NUMBER}|TRUE|FALSE|'
      r"not a (?:finite )?number|too large a number)); "
      r"use \+ or - \(also 1/-1, benefit/cost, positive/negative, 正/负\)"),
@@ -55,7 +55,9 @@ CATALOGUE = [re.compile(p) for p in (
     r"x has 1 cell; at least 2 cells expected",
     r"regions is missing; the arguments are \(scores, pop, regions\) with pop left empty for "
     r"equal weights",
-    r"resistance has \d+ cells?; at least 3 units expected",
+    r"first has \d+ cells?; at least 3 units expected",
+    r"dimensions has \d+ cells?; give the two dimension names, first and second",
+    r"language zh needs a Chinese short name for each dimension, e\.g\. Economic base / 经济",
     r"directions are missing; raw data need them \(one \+ or - per column, e\.g\. "
     r"=(?:TOPSIS|COMPOSITE_SCORE)\(data, weights, Indicators!E8:E20\)\), or pass NORMALIZE's "
     r"output \(with the same shift\)",

@@ -21,6 +21,7 @@ import os
 import signal
 import tempfile
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -86,9 +87,11 @@ def real_path(path: str | os.PathLike) -> Path:
 
 
 @contextmanager
-def replacing(path: str | os.PathLike, mode: str = "wb", **open_kwargs):
-    """Open a temp file beside ``path`` for writing; on success fsync it and move it over
-    ``path`` with ``os.replace``; on any failure remove it and leave ``path`` untouched."""
+def replacing_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[Path]:
+    """A temp file's path beside ``path`` (its name ends with ``suffix``) for a writer that
+    needs a file name; on success the temp file is moved over ``path`` with
+    ``os.replace``; on any failure (an interrupt or a stop signal included) it is removed
+    and ``path`` is left untouched."""
     target = real_path(path)
     with _stop_signals_unwind():
         temp_name = None
@@ -97,13 +100,10 @@ def replacing(path: str | os.PathLike, mode: str = "wb", **open_kwargs):
                 # Created with the stop signals held: one arriving now waits until the
                 # name is known and the cleanup below covers it (issue 23: a signal just
                 # after mkstemp left a 0-byte temp file behind).
-                fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix,
                                                  dir=target.parent)
-                handle = os.fdopen(fd, mode, **open_kwargs)
-            with handle:
-                yield handle
-                handle.flush()
-                os.fsync(handle.fileno())
+                os.close(fd)
+            yield Path(temp_name)
             # mkstemp makes owner-only files; a replaced file keeps its permissions, a new
             # one gets the usual ones (umask), as if written in place.
             os.chmod(temp_name, _mode_for(target))
@@ -112,3 +112,13 @@ def replacing(path: str | os.PathLike, mode: str = "wb", **open_kwargs):
             if temp_name is not None and os.path.exists(temp_name):
                 os.unlink(temp_name)
             raise
+
+
+@contextmanager
+def replacing(path: str | os.PathLike, mode: str = "wb", **open_kwargs):
+    """Open a temp file beside ``path`` for writing; on success fsync it and move it over
+    ``path`` with ``os.replace``; on any failure remove it and leave ``path`` untouched."""
+    with replacing_path(path) as temp, open(temp, mode, **open_kwargs) as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())

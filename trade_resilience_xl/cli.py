@@ -286,8 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("workbook", metavar="BOOK", help="workbook to write (.xlsm, or .xlsx "
                      "without macros)")
     new.add_argument("--data", required=True, metavar="PANEL.csv",
-                     help="unit, region, year, population, then one column per indicator "
-                     "code (or tidy: ..., code, value)")
+                     help="unit, region, year, [population], then one column per "
+                     "indicator code (or tidy: ..., code, value); without population (or "
+                     "with it empty) Theil and Dagum use equal weights")
     new.add_argument("--indicators", required=True, metavar="INDICATORS.csv",
                      help="code, dimension, direction (+/-); optional name, name_zh, "
                      "dimension_zh, unit, unit_zh, explanation")
@@ -295,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
                      '"Composite index / 综合指数")')
     new.add_argument("--note", metavar="TEXT", help="label above the data (default: the "
                      "panel file's name)")
+    new.add_argument("--neighbours", metavar="PAIRS.csv",
+                     help="two columns of unit names, one border per row (header row "
+                     "first): the Neighbours sheet for Moran's I and LISA")
     new.add_argument("--force", action="store_true", help="replace an existing BOOK")
     new.add_argument("--lite", action="store_true", help="write an xlwings Lite workbook "
                      "(.xlsx with its own Python: Excel on Windows, Mac and the web)")

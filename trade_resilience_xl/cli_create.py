@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from trade_resilience_xl.atomic import replacing_path
 from trade_resilience_xl.cli import DEMO_NAME, EXIT_OK, CommandError, _run_refresh
 from trade_resilience_xl.excel_setup import TEMPLATE_NAME
 
@@ -55,19 +56,25 @@ def cmd_new(args) -> int:
                   else "use a .xlsm name (or .xlsx for a copy without macros)")
     if out.suffix.lower() == ".xlsm":
         _needs_pyopenvba("a .xlsm workbook (or write a .xlsx)")
-    try:
-        read = build_from_csv(out, args.data, args.indicators, index_name=args.index_name,
-                              data_note=args.note or f"Data: {Path(args.data).name}",
-                              live_formulas=args.lite or None)
-    except CsvError as error:
-        raise CommandError(str(error)) from None
+    # Built and refreshed under a temp name beside BOOK, which replaces BOOK only once both
+    # succeeded: an error or an interrupt leaves nothing behind (and an old BOOK as it was).
+    with replacing_path(out, suffix=f".tmp{out.suffix}") as building:
+        try:
+            read = build_from_csv(building, args.data, args.indicators,
+                                  index_name=args.index_name, neighbours=args.neighbours,
+                                  data_note=args.note or f"Data: {Path(args.data).name}",
+                                  live_formulas=args.lite or None)
+        except CsvError as error:
+            raise CommandError(str(error)) from None
+        _run_refresh(building, building)
+        if args.lite:
+            _lite(building, building, shown=out)
     data = read.data
     print(f"Wrote {out}: {data.iloc[:, 0].nunique()} {read.unit_label} x "
-          f"{data['Year'].nunique()} years x {len(data.columns) - 4} indicators")
-    _run_refresh(out, out)
+          f"{data['Year'].nunique()} years x {len(data.columns) - 4} indicators"
+          + ("" if data["Population"].notna().any()
+             else " (no population: equal weights in Theil and Dagum)"))
     print(f"Refreshed {out} / 已刷新")
-    if args.lite:
-        _lite(out, out)
     return EXIT_OK
 
 
@@ -101,8 +108,9 @@ def cmd_template(args) -> int:
     return EXIT_OK
 
 
-def _lite(source: Path, out: Path) -> None:
-    """Write ``source`` as an xlwings Lite workbook to ``out``; say what was left out."""
+def _lite(source: Path, out: Path, shown: Path | None = None) -> None:
+    """Write ``source`` as an xlwings Lite workbook to ``out``; say what was left out
+    (naming ``shown`` as the workbook written, when ``out`` is a temp file that becomes it)."""
     from trade_resilience_xl.lite.convert import NotOurWorkbook, make_lite
 
     try:
@@ -112,7 +120,8 @@ def _lite(source: Path, out: Path) -> None:
     for part in left_out:
         print(f"Left out {part}: xlwings Lite runs the workbook's Python itself, its scripts "
               "replace the ribbon's buttons")
-    print(f"Wrote {out}: open it in Excel with the xlwings Lite add-in (Windows, Mac, web)")
+    print(f"Wrote {shown or out}: open it in Excel with the xlwings Lite add-in "
+          "(Windows, Mac, web)")
 
 
 def cmd_lite(args) -> int:

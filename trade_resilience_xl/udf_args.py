@@ -23,6 +23,7 @@ import numpy as np
 from trade_resilience_xl.engine import direction_sign
 from trade_resilience_xl.engine.validation import MAX_MAGNITUDE
 from trade_resilience_xl.workbook.cell_values import blank, label_key, label_problem, quote
+from trade_resilience_xl.workbook.sheet_headers import split_bilingual
 
 
 class ArgError(ValueError):
@@ -389,6 +390,18 @@ def unit_labels(value, n: int, arg: str = "units", of: str = "scores") -> list[s
                            f"({where(arg, kind, seen[label])}); each unit once")
         seen[label] = i
     return [_label(item) for item in flat]
+
+
+def dimension_names(value, arg: str = "dimensions") -> tuple[tuple[str, str],
+                                                              tuple[str | None, str | None]]:
+    """The two dimension names, each "Economic base" or "Economic base / 经济" as on the
+    Indicators sheet (the Chinese part: the short label in Chinese type names)."""
+    kind, flat = line_of_cells(value, arg)
+    if len(flat) != 2:
+        raise ArgError(f"{arg} has {_cells_word(len(flat))}; give the two dimension names, "
+                       "first and second")
+    first, second = (split_bilingual(name) for name in unit_labels(value, 2, arg, "dimensions"))
+    return (first[0], second[0]), (first[1], second[1])
 
 
 def neighbour_pairs(value, units: list[str], arg: str = "neighbours") -> list[tuple[str, str]]:

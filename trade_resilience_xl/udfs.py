@@ -22,20 +22,20 @@ from trade_resilience_xl import udf_args as args
 from trade_resilience_xl import udf_results as results
 from trade_resilience_xl.udf_results import excel_function
 
-_DATA_DOC = ("Indicator values: one row per observation (province-year), "
+_DATA_DOC = ("Indicator values: one row per observation (unit-year), "
              "one column per indicator.")
 _DIRECTIONS_DOC = ("One cell per column of data, as a row or a column: + (benefit) or - (cost); "
                    "also 1/-1, benefit/cost, positive/negative, 正/负.")
-_SHIFT_DOC = ("Added to every min-max normalised value (default 1, as in the paper; "
+_SHIFT_DOC = ("Added to every min-max normalised value (default 1; "
               "0.0001 and 0.01 are common).")
 _WEIGHTS_DOC = ("One weight >= 0 per column of data, as a row or a column "
                 "(e.g. =ENTROPY_WEIGHTS(...)); rescaled to sum 1.")
 _OPTIONAL_DIRECTIONS_DOC = ("+ or - per column of data; may be left out only when data is "
                             "NORMALIZE's output (then all are benefits).")
-_SCORES_DOC = "Values >= 0: one row per province, one column per year (or a single row/column)."
-_REGIONS_DOC = ("Region name of each province (row or column, same order as scores); "
+_SCORES_DOC = "Values >= 0: one row per unit, one column per year (or a single row/column)."
+_REGIONS_DOC = ("Region name of each unit (row or column, same order as scores); "
                 "at least 2 regions. Required.")
-_POP_DOC = ("Optional. Population per province: one column (same every year) or one per year "
+_POP_DOC = ("Optional. Population per unit: one column (same every year) or one per year "
             "of scores; blank = equal weights.")
 _MEASURE_DOC = "Optional. T (Theil T, default) or L (Theil L, mean log deviation)."
 
@@ -233,27 +233,35 @@ def THEIL(x, pop=None, measure="T"):
 
 
 @xw.func
-@xw.arg("resistance",
-        doc="Resistance-and-resilience score of each province (row or column).")
-@xw.arg("reconstruction",
-        doc="Reconstruction-ability score of each province, same order and count.")
+@xw.arg("first", doc="Score of each unit on the first dimension (row or column).")
+@xw.arg("second", doc="Score of each unit on the second dimension, same order and count.")
 @xw.arg("language",
-        doc="Optional. en (default) for English names, zh for Chinese (构高抗高型 ...).")
+        doc=("Optional. en (default) for English names, zh for Chinese ones (with dimensions "
+             "given: needs their Chinese part)."))
+@xw.arg("dimensions",
+        doc=("Optional. The two dimension names (first, second), e.g. Economic base / 经济 "
+             "(Chinese part for zh); types are named from them. Blank: the default study's "
+             "two dimensions."))
 @excel_function
-def RESILIENCE_TYPE(resistance, reconstruction, language="en"):
-    ("The paper's nine resilience types from rank bands (top third high, bottom third low) "
-     "of the two scores: one column of type names.")
+def RESILIENCE_TYPE(first, second, language="en", dimensions=None):
+    ("Nine types from rank bands (top third high, bottom third low) of two dimension scores: "
+     "one column of type names, built from the dimension names given (as the Types sheet "
+     "does); without them, the default study's names.")
     language = args.choice(language, "language", _LANGUAGES, "en", "en or zh")
-    resist = args.number_vector(resistance, "resistance")
-    recon = args.number_vector(reconstruction, "reconstruction")
-    args.check_count("reconstruction", recon, resist.size, "cells of resistance")
-    if resist.size < 3:
-        raise args.ArgError(f"resistance has {resist.size} cell{'s' if resist.size > 1 else ''}; "
+    one = args.number_vector(first, "first")
+    two = args.number_vector(second, "second")
+    args.check_count("second", two, one.size, "cells of first")
+    if one.size < 3:
+        raise args.ArgError(f"first has {one.size} cell{'s' if one.size > 1 else ''}; "
                             "at least 3 units expected")
-    with results.engine_errors_in("resistance", args.cells(resistance, "resistance")[0]):
-        result = engine.classify(np.column_stack([resist, recon]))
-    names = result.type_zh if language == "zh" else result.type_en
-    return [[name] for name in names]
+    names, short_zh = (None, None) if dimensions is None else args.dimension_names(dimensions)
+    with results.engine_errors_in("first", args.cells(first, "first")[0]):
+        result = engine.classify(np.column_stack([one, two]), dimensions=names,
+                                 short_zh=short_zh)
+    if language == "zh" and result.type_zh is None:
+        raise args.ArgError("language zh needs a Chinese short name for each dimension, "
+                            "e.g. Economic base / 经济")
+    return [[name] for name in (result.type_zh if language == "zh" else result.type_en)]
 
 
 # issue 14: coupling, obstacle, density
@@ -262,13 +270,13 @@ _RESCALES = {"none": False, "0.01-0.99": True}
 
 
 @xw.func
-@xw.arg("subindices", doc=("Sub-index of each dimension: one row per province (or "
-                          "province-year), one column per dimension (at least 2), values in "
+@xw.arg("subindices", doc=("Sub-index of each dimension: one row per unit (or "
+                          "unit-year), one column per dimension (at least 2), values in "
                           "[0, 1]."))
 @xw.arg("weights", doc=("Optional. One weight >= 0 per dimension for T = sum(a*U), rescaled to "
                        "sum 1; blank = equal weights."))
-@xw.arg("model", doc=("Optional. classic (default; SPSSAU) or corrected (Wang Shujia et al. "
-                     "2021)."))
+@xw.arg("model", doc=("Optional. classic (default; SPSSAU) or corrected (the corrected model; "
+                     "sources in docs/method.md)."))
 @xw.arg("rescale", doc=("Optional. none (default) or 0.01-0.99: rescale each column to 0.01-0.99 "
                        "first, as SPSSAU does."))
 @excel_function
@@ -308,7 +316,7 @@ def OBSTACLE_DEGREE(data, weights, directions):
 
 
 @xw.func
-@xw.arg("scores", doc=("Values: one row per province, one column per year (or one column); at "
+@xw.arg("scores", doc=("Values: one row per unit, one column per year (or one column); at "
                       "least 3 rows."))
 @xw.arg("bandwidth", doc=("Optional. silverman (default: 0.9*min(sd, IQR/1.34)*n^(-1/5) per "
                          "column) or one number > 0."))
@@ -339,10 +347,10 @@ def KERNEL_DENSITY(scores, bandwidth="silverman"):
     body = [["Bandwidth", *r.bandwidth]] + [[p, *row] for p, row in zip(r.grid, r.density)]
     return [header] + results.clean_table(body)
 # ------------------------------------------------------------ issue 14: convergence, spatial
-_INDEX_DOC = "Index values > 0: one row per unit (province), one column per year."
-_UNITS_DOC = "Name of each unit (row or column, same order as scores), e.g. Beijing ... or 北京 ..."
+_INDEX_DOC = "Index values > 0: one row per unit, one column per year."
+_UNITS_DOC = "Name of each unit (row or column, same order as scores), as in the neighbour list."
 _NEIGHBOURS_DOC = ("Optional. Two columns (unit, neighbour), one border per row; blank = the "
-                   "built-in contiguity of China's 31 provinces (Hainan-Guangdong by convention).")
+                   "built-in contiguity list, which covers only the default study's 31 units.")
 _PERMUTATIONS_DOC = "Optional. Permutations for the pseudo p-values (default 999; 0 = none)."
 _SEED_DOC = "Optional. Random seed (default 20240601, the Settings default), so p-values repeat."
 

@@ -266,8 +266,9 @@ def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, 
     ``data`` has one row per unit-year with columns unit, region, year, population (optional)
     and one column per indicator code (rename with ``columns={"unit": "Province", ...}``);
     ``indicators`` has columns code, dimension, direction (+ / -) and optionally indicator
-    (the name) and dimension_zh (a short Chinese label of the dimension, for Chinese type
-    names such as 经济高控烟低型).
+    or name (the name, as in `trade-resilience new`'s CSV), dimension_zh (a short Chinese
+    label of the dimension, for Chinese type names such as 经济高控烟低型) and the CSV's other
+    columns (``panel_data.INDICATOR_COLUMNS``); any other column is refused.
     ``progress(message)`` is called before long steps. ``neighbours``: (unit, neighbour)
     pairs for Moran's I; None uses the shipped contiguity when the units are China's provinces.
     """

@@ -66,9 +66,9 @@ def _spatial(composite, panel, settings, neighbours):
         pairs, source = builtin_pairs(units), "built-in contiguity of China's provinces"
         if pairs is None:
             return None, None, "", [
-                "Spatial autocorrelation not computed: the units are not China's provinces "
-                "and there is no neighbour list (add a sheet Neighbours with columns Unit and "
-                "Neighbour)"]
+                "Spatial autocorrelation not computed: there is no neighbour list for these "
+                "units (add a sheet Neighbours with columns Unit and Neighbour, or build with "
+                "`trade-resilience new --neighbours`)"]
     else:
         pairs, source = [(str(a), str(b)) for a, b in neighbours], "the Neighbours sheet"
     year = panel.years[-1] if settings.lisa_year == "last" else settings.lisa_year

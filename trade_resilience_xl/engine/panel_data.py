@@ -35,14 +35,30 @@ class PanelArrays:
     dimension_zh: dict = field(default_factory=dict)
 
 
+# The columns of an indicator table: those of `trade-resilience new`'s indicators CSV, plus
+# "indicator" (the name, as the workbook's Indicators sheet calls it). Any other column is
+# refused: it may be one of these misspelt, and would be ignored without a word.
+INDICATOR_COLUMNS = ("code", "dimension", "direction", "indicator", "name", "name_zh",
+                     "dimension_zh", "unit", "unit_zh", "explanation")
+
+
 def read_indicators(indicators) -> tuple[list, list, list, np.ndarray]:
     """Codes, names, dimensions and direction signs from a table with columns code, dimension,
-    direction and optionally indicator (the name)."""
+    direction and optionally the name (column indicator or name) and the other columns of
+    ``INDICATOR_COLUMNS``."""
     table = pd.DataFrame(indicators)
     table.columns = [str(c).strip().lower() for c in table.columns]
     for col in ("code", "dimension", "direction"):
         if col not in table.columns:
             raise InputError(f"the indicator table has no column {col!r}", field=col)
+    unknown = [c for c in table.columns if c not in INDICATOR_COLUMNS]
+    if unknown:
+        raise InputError(f"the indicator table has a column {unknown[0]!r} that is not read "
+                         f"(known: {', '.join(INDICATOR_COLUMNS)})", field=unknown[0])
+    if {"indicator", "name"} <= set(table.columns):
+        raise InputError("the indicator table has both 'indicator' and 'name' columns; keep "
+                         "one (both are the indicator's name)", field="name")
+    table = table.rename(columns={"name": "indicator"})
     if table.empty:
         raise InputError("the indicator table lists no indicators")
     codes, names, dims, signs = [], [], [], []

@@ -46,7 +46,8 @@ class ChartSpec:
     named by the header (that is what ``xw.Chart.set_source_data`` understands, so both
     adapters draw the same chart). ``categories`` is the category (or, for scatter, the
     x-value) column without header. ``line_series`` (scatter only) are 0-based series drawn
-    as lines without markers; the others are markers without lines.
+    as lines without markers; the others are markers without lines. ``y_max``: the value
+    axis' maximum (1 for shares that sum to 1, else the application picks one).
     """
 
     kind: str                   # "bar" | "line" | "column_stacked" | "scatter"
@@ -60,6 +61,7 @@ class ChartSpec:
     height_cm: float = 9.0
     line_series: tuple[int, ...] = ()
     y_number_format: str = "General"
+    y_max: float | None = None
 
 
 @dataclass

@@ -37,6 +37,7 @@ from openpyxl.xml.functions import tostring
 from trade_resilience_xl.example_data import ILLUSTRATIVE_NOTE
 from trade_resilience_xl.workbook import info_sheets, input_sheets, ooxml, result_marks
 from trade_resilience_xl.workbook import layout as L
+from trade_resilience_xl.workbook.book_subject import BookSubject
 
 FIXED_TIMESTAMP = _dt.datetime(2024, 1, 1, 0, 0, 0)
 CREATOR = "trade_resilience_xl"
@@ -44,27 +45,35 @@ CREATOR = "trade_resilience_xl"
 def build_workbook(path: str | Path, *, data: pd.DataFrame | None = None,
                    macro_enabled: bool = True, data_note: str | None = None,
                    indicators: pd.DataFrame | None = None, index_name: str | None = None,
-                   live_formulas: bool = True) -> Path:
+                   live_formulas: bool = True,
+                   neighbours: list[tuple[str, str]] | None = None) -> Path:
     """Build the workbook at ``path`` and return the path.
 
     ``data``: a panel whose columns are the units (any header: Province, State, ...),
     Region, Year, Population and indicator codes (e.g. ``load_example_panel()``); without
     it the Data sheet is the empty 31 x 2010-2021 skeleton. When data is given the sheet is
-    labelled with ``data_note``, which defaults to "illustrative data, not official
-    statistics" (pass your own label for real data). ``indicators``: the user's indicator
-    table (``csv_panel.read_indicators``) instead of the paper's; ``index_name`` goes into
-    Settings "Index name". ``macro_enabled``: add the VBA project and the ribbon
+    labelled with ``data_note``; only the shipped illustrative panel gets "illustrative
+    data, not official statistics" by default (``book_subject.is_example_panel``).
+    ``indicators``: the user's indicator table (``csv_panel.read_indicators``) instead of
+    the paper's; ``index_name`` goes into Settings "Index name" (default:
+    ``BookSubject``). ``macro_enabled``: add the VBA project and the ribbon
     (``workbook.vba``); use an ``.xlsm`` path then. ``live_formulas=False`` shows the
     Formulas examples as text only (for a workbook without macros, where they cannot run).
+    ``neighbours``: (unit, neighbour) pairs, written as the Neighbours sheet after Data.
     """
     target = Path(path)
     if openpyxl.LXML:
         return _build_in_subprocess_without_lxml(target, dict(
             data=data, macro_enabled=macro_enabled, data_note=data_note, indicators=indicators,
-            index_name=index_name, live_formulas=live_formulas))
-    if data is not None and data_note is None:
+            index_name=index_name, live_formulas=live_formulas, neighbours=neighbours))
+    subject = BookSubject.of(data, indicators, index_name)
+    if subject.illustrative and data_note is None:
         data_note = ILLUSTRATIVE_NOTE
-    workbook, examples = _fill_workbook(data, data_note, indicators, index_name, live_formulas)
+    workbook, examples = _fill_workbook(data, data_note, indicators, subject, live_formulas)
+    if neighbours:
+        position = workbook.sheetnames.index(L.SHEET_DATA) + 1
+        input_sheets.write_neighbours(workbook.create_sheet(L.SHEET_NEIGHBOURS, position),
+                                      neighbours)
     buffer = io.BytesIO()
     workbook.save(buffer)
     parts = ooxml.read_parts(io.BytesIO(buffer.getvalue()))
@@ -104,8 +113,12 @@ def _build_in_subprocess_without_lxml(target: Path, options: dict) -> Path:
                              encoding="utf-8")
         env = dict(os.environ, OPENPYXL_LXML="False",
                    PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-        subprocess.run([sys.executable, "-c", _CHILD_BUILD, str(target), str(arguments)],
-                       env=env, check=True)
+        child = subprocess.run([sys.executable, "-c", _CHILD_BUILD, str(target),
+                                str(arguments)], env=env, stderr=subprocess.PIPE, text=True)
+    if child.returncode:
+        # The child's last line is its exception; the caller's front words it (no traceback).
+        last = (child.stderr.strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"building {target} failed: {last}")
     return target
 
 
@@ -124,19 +137,18 @@ build_workbook(sys.argv[1], **{name: decoded(value) for name, value in given.ite
 
 
 def _fill_workbook(data: pd.DataFrame | None, data_note: str | None,
-                   indicators: pd.DataFrame | None, index_name: str | None, live: bool):
+                   indicators: pd.DataFrame | None, subject: BookSubject, live: bool):
     workbook = Workbook()
     workbook.remove(workbook.active)
-    sheets = {name: workbook.create_sheet(name) for name in L.SHEET_ORDER}
-    info_sheets.write_about(sheets[L.SHEET_ABOUT], has_data=data is not None)
+    # The Paper sheet (the paper's 31 provinces and tables) only with the paper's study.
+    sheets = {name: workbook.create_sheet(name) for name in L.SHEET_ORDER
+              if name != L.SHEET_PAPER or subject.paper_study}
+    info_sheets.write_about(sheets[L.SHEET_ABOUT], subject)
     input_sheets.write_indicators(sheets[L.SHEET_INDICATORS], indicators)
     names = None if indicators is None else {
         str(r["code"]): str(r.get("name") or r["code"]) for r in indicators.to_dict("records")}
     input_sheets.write_data(sheets[L.SHEET_DATA], data, data_note, names)
-    input_sheets.write_settings(sheets[L.SHEET_SETTINGS])
-    if index_name is not None:
-        row = L.SETTINGS_HEADER_ROW + 1 + L.SETTING_KEYS.index("Index name")
-        sheets[L.SHEET_SETTINGS].cell(row=row, column=2, value=index_name)
+    input_sheets.write_settings(sheets[L.SHEET_SETTINGS], subject)
     for name in L.RESULT_SHEETS:
         info_sheets.write_result_placeholder(sheets[name])
         # This tool's mark on its result sheets (result_marks): a refresh rewrites them.
@@ -145,9 +157,10 @@ def _fill_workbook(data: pd.DataFrame | None, data_note: str | None,
     data_sheet = sheets[L.SHEET_DATA]
     codes = [str(c.value) for c in data_sheet[L.DATA_HEADER_ROW][len(L.DATA_ID_COLUMNS):]]
     n_directions = len(codes) if indicators is None else len(indicators)
-    examples = info_sheets.formula_examples(codes, n_directions)
+    examples = info_sheets.formula_examples(codes, n_directions, subject)
     info_sheets.write_formulas(sheets[L.SHEET_FORMULAS], examples, live=live)
-    info_sheets.write_paper(sheets[L.SHEET_PAPER])
+    if subject.paper_study:
+        info_sheets.write_paper(sheets[L.SHEET_PAPER])
     info_sheets.write_xlwings_conf(sheets[L.SHEET_XLWINGS_CONF])
     workbook.active = 0
     return workbook, examples if live else ()

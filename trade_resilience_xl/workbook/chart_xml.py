@@ -65,14 +65,18 @@ def _solid(colour: str) -> str:
 
 
 def _axis(kind: str, axis_id: int, cross_id: int, position: str, title: str,
-          number_format: str, gridlines: bool) -> str:
-    inner = (f'<c:axId val="{axis_id}"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
-             f'<c:delete val="0"/><c:axPos val="{position}"/>'
+          number_format: str, gridlines: bool, *, maximum: float | None = None,
+          labels: str = "nextTo") -> str:
+    """One axis. ``labels="low"`` puts the tick labels at the plot's edge instead of beside
+    the other axis (which a scatter of z-scores crosses in the middle of the points)."""
+    limit = "" if maximum is None else f'<c:max val="{maximum:g}"/>'
+    inner = (f'<c:axId val="{axis_id}"/><c:scaling><c:orientation val="minMax"/>{limit}'
+             f'</c:scaling><c:delete val="0"/><c:axPos val="{position}"/>'
              + ("<c:majorGridlines/>" if gridlines else "")
              + (_rich(title, rotated=position == "l") if title else "")
              + f'<c:numFmt formatCode="{ooxml.escape(number_format)}" sourceLinked="0"/>'
              '<c:majorTickMark val="out"/><c:minorTickMark val="none"/>'
-             '<c:tickLblPos val="nextTo"/>'
+             f'<c:tickLblPos val="{labels}"/>'
              f'<c:crossAx val="{cross_id}"/><c:crosses val="autoZero"/>')
     if kind == "catAx":
         inner += ('<c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/>'
@@ -131,7 +135,7 @@ def chart_xml(spec: ChartSpec, sheet: str, text_categories: bool) -> bytes:
         plot = (f'<c:scatterChart><c:scatterStyle val="lineMarker"/><c:varyColors val="0"/>'
                 f"{series}{axes_ids}</c:scatterChart>")
         x_axis = _axis("valAx", CATEGORY_AXIS, VALUE_AXIS, "b", spec.x_title,
-                       spec.y_number_format, False)
+                       spec.y_number_format, False, labels="low")
     elif spec.kind == "line":
         plot = (f'<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>{series}'
                 f'<c:marker val="1"/>{axes_ids}</c:lineChart>')
@@ -147,7 +151,8 @@ def chart_xml(spec: ChartSpec, sheet: str, text_categories: bool) -> bytes:
         x_axis = _axis("catAx", CATEGORY_AXIS, VALUE_AXIS, "b", spec.x_title, "General",
                        False)
     y_axis = _axis("valAx", VALUE_AXIS, CATEGORY_AXIS, "l", spec.y_title,
-                   spec.y_number_format, True)
+                   spec.y_number_format, True, maximum=spec.y_max,
+                   labels="low" if spec.kind == "scatter" else "nextTo")
     xml = (ooxml.XML_DECLARATION.decode()
            + f'<c:chartSpace xmlns:c="{ooxml.CHART_NS}" xmlns:a="{ooxml.DRAWING_NS}" '
            f'xmlns:r="{ooxml.DOC_RELS_NS}"><c:roundedCorners val="0"/><c:chart>'

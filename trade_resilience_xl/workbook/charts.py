@@ -44,10 +44,11 @@ class Plotted:
 
 def chart(kind: str, title: str, plotted: Plotted, anchor_row: int, *, x_title: str,
           y_title: str, height_cm: float = 9, width_cm: float = 24,
-          y_number_format: str = "0.000", line_series: tuple[int, ...] = ()) -> ChartSpec:
+          y_number_format: str = "0.000", line_series: tuple[int, ...] = (),
+          y_max: float | None = None) -> ChartSpec:
     """One chart of ``plotted``, its top-left corner in column A of ``anchor_row``."""
     series, categories = plotted.ranges()
     return ChartSpec(kind, title, f"A{anchor_row}", series=series, categories=categories,
                      x_title=x_title, y_title=y_title, width_cm=width_cm,
                      height_cm=height_cm, line_series=line_series,
-                     y_number_format=y_number_format)
+                     y_number_format=y_number_format, y_max=y_max)

@@ -9,6 +9,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from trade_resilience_xl import paper
 from trade_resilience_xl.workbook import layout as L
+from trade_resilience_xl.workbook.book_subject import BookSubject
+from trade_resilience_xl.workbook.sheet_headers import split_bilingual
 from trade_resilience_xl.workbook.styles import (
     NOTE_FONT,
     TITLE_FONT,
@@ -61,14 +63,14 @@ def structured_refs(codes: list[str]) -> tuple[str, str]:
             table_column(L.INDICATORS_TABLE_NAME, L.bilingual("Direction")))
 
 
-def formula_examples(codes: list[str], n_indicators: int) -> tuple[FormulaExample, ...]:
+def formula_examples(codes: list[str], n_indicators: int,
+                     subject: BookSubject) -> tuple[FormulaExample, ...]:
     """The live examples on the Formulas sheet. Data and directions are structured
-    references to the Data and Indicators tables, so they cover every row pasted in."""
+    references to the Data and Indicators tables, so they cover every row pasted in. The
+    inequality examples decompose the paper's published 2021 index (Paper sheet) in the
+    paper's study, else the TOPSIS scores of the user's own Data rows by their regions."""
     data, directions = structured_refs(codes)
     shift = f"{L.SHEET_SETTINGS}!B{L.SETTINGS_HEADER_ROW + 1}"
-    col_2021 = get_column_letter(PAPER_T3_FIRST_YEAR_COL + len(paper.TABLE3_YEARS) - 1)
-    scores = f"{L.SHEET_PAPER}!{col_2021}{PAPER_T3_FIRST_ROW}:{col_2021}{PAPER_T3_LAST_ROW}"
-    regions = f"{L.SHEET_PAPER}!D{PAPER_T3_FIRST_ROW}:D{PAPER_T3_LAST_ROW}"
     weights = f"A14:{get_column_letter(n_indicators)}14"
     normalized = f"NORMALIZE({data},{directions},{shift})"
     # ENTROPY_WEIGHTS spills right along row 14; the others spill down from row 17, two
@@ -97,6 +99,15 @@ def formula_examples(codes: list[str], n_indicators: int) -> tuple[FormulaExampl
         FormulaExample("G17", f"=COMPOSITE_SCORE({normalized},{weights})",
                        "Weighted sum of NORMALIZE / 标准化后加权",
                        "The same from data normalised first. / 先标准化再加权求和。"),
+    ) + (_paper_inequality_examples() if subject.paper_study else
+         _own_inequality_examples(f"TOPSIS({data},{weights},{directions})", subject))
+
+
+def _paper_inequality_examples() -> tuple[FormulaExample, ...]:
+    col_2021 = get_column_letter(PAPER_T3_FIRST_YEAR_COL + len(paper.TABLE3_YEARS) - 1)
+    scores = f"{L.SHEET_PAPER}!{col_2021}{PAPER_T3_FIRST_ROW}:{col_2021}{PAPER_T3_LAST_ROW}"
+    regions = f"{L.SHEET_PAPER}!D{PAPER_T3_FIRST_ROW}:D{PAPER_T3_LAST_ROW}"
+    return (
         FormulaExample("I17", f"=THEIL_DECOMP({scores},,{regions})",
                        "Theil decomposition / 泰尔指数分解",
                        "Within- and between-region Theil T of the paper's published 2021 "
@@ -106,6 +117,25 @@ def formula_examples(codes: list[str], n_indicators: int) -> tuple[FormulaExampl
                        "Dagum Gini decomposition / Dagum基尼系数分解",
                        "Within, net between and transvariation parts of the Gini of the same "
                        "published 2021 index. / 同一数据的区域内、区域间净值与超变密度分解。"),
+    )
+
+
+def _own_inequality_examples(scores: str, subject: BookSubject) -> tuple[FormulaExample, ...]:
+    regions = table_column(L.DATA_TABLE_NAME, L.bilingual("Region"))
+    pop = table_column(L.DATA_TABLE_NAME, L.bilingual("Population")) if subject.has_population \
+        else ""
+    weighted = ("weighted by Population / 按Population加权" if subject.has_population
+                else "equal weights (no Population) / 等权（无Population）")
+    return (
+        FormulaExample("I17", f"=THEIL_DECOMP({scores},{pop},{regions})",
+                       "Theil decomposition / 泰尔指数分解",
+                       "Within- and between-region Theil T of the TOPSIS scores of every Data "
+                       f"row (unit-years pooled), {weighted}. / 全部数据行TOPSIS得分的区域内、"
+                       "区域间泰尔T分解。"),
+        FormulaExample("L17", f"=DAGUM_GINI({scores},{pop},{regions})",
+                       "Dagum Gini decomposition / Dagum基尼系数分解",
+                       "Within, net between and transvariation parts of the Gini of the same "
+                       "scores. / 同一得分的区域内、区域间净值与超变密度分解。"),
     )
 
 
@@ -130,7 +160,7 @@ def write_formulas(ws: Worksheet, examples: tuple[FormulaExample, ...], *,
     write_note(ws, 3, "Type them anywhere: =ENTROPY_WEIGHTS(data, directions, [shift]), "
                "=TOPSIS(data, weights, directions) or =TOPSIS(NORMALIZE(data, directions, "
                "shift), weights), likewise COMPOSITE_SCORE, =THEIL_DECOMP(scores, [pop], "
-               "regions, [measure]), =DAGUM_GINI(scores, regions, [pop]). The functions do not "
+               "regions, [measure]), =DAGUM_GINI(scores, [pop], regions). The functions do not "
                "fill blank cells (Refresh all does). / 可在任意单元格输入上述函数；函数不填补空值"
                "（刷新全部会插值）。")
     # Narrow uniform columns so the spilled results sit side by side; the explanatory
@@ -167,22 +197,43 @@ def _write_live(ws: Worksheet, examples: tuple[FormulaExample, ...]) -> None:
         ws[example.anchor] = ArrayFormula(example.anchor, example.formula)
 
 
-def write_about(ws: Worksheet, *, has_data: bool) -> None:
+def _about_lines(subject: BookSubject) -> list[tuple[str, object]]:
+    """Title, what the workbook does and step 2 (the Data sheet), in the subject's words."""
+    unit, unit_zh = subject.unit
+    if subject.paper_study:
+        head = [("Trade Resilience workbook / 外贸韧性测度工作簿", TITLE_FONT),
+                ("Builds a composite index with the entropy weight method and TOPSIS over a "
+                 "province x year panel, classifies provinces into nine types and decomposes "
+                 "regional inequality (Theil, Dagum Gini).", None),
+                ("基于省份×年份面板数据，用熵值法与TOPSIS构建综合指数，划分九种类型，并用泰尔指数和"
+                 "Dagum基尼系数分解区域差异。", None)]
+    else:
+        english, chinese = split_bilingual(subject.index_name)
+        first, last = subject.years[0], subject.years[-1]
+        head = [(f"{english} workbook / {chinese or '综合指数'}工作簿", TITLE_FONT),
+                (f"Builds a composite index with the entropy weight method and TOPSIS over a "
+                 f"unit x year panel ({first}-{last}), classifies the units into nine types "
+                 "by two dimensions and decomposes inequality between regions (Theil, Dagum "
+                 "Gini).", None),
+                (f"基于单元×年份面板数据（{first}-{last}年），用熵值法与TOPSIS构建综合指数，按两个"
+                 "维度划分九种类型，并用泰尔指数和Dagum基尼系数分解区域差异。", None)]
+    weights, weights_zh = (("Population is the weight for Theil/Dagum",
+                            "Population为不平等分解的权重") if subject.has_population else
+                           ("Population is empty: Theil and Dagum use equal weights",
+                            "Population为空：不平等分解按等权计算"))
+    return head + [("", None), ("How to use / 使用步骤", WARNING_FONT),
+                   ("1. Indicators: check codes, dimensions and directions (+ benefit, - cost). "
+                    "/ 检查指标代码、维度与方向（+正向，-负向）。", None),
+                   (f"2. Data: one row per {unit} and year; {weights}. / 每个{unit_zh}-年份一行；"
+                    f"{weights_zh}。", None)]
+
+
+def write_about(ws: Worksheet, subject: BookSubject) -> None:
+    """What the workbook is and how to use it; the paper's citation only in the paper's
+    study, the illustrative-data warning only on the shipped illustrative panel."""
     ws.column_dimensions["A"].width = 110
     landscape_fit_width(ws)
-    lines: list[tuple[str, object]] = [
-        ("Trade Resilience workbook / 外贸韧性测度工作簿", TITLE_FONT),
-        ("Builds a composite index with the entropy weight method and TOPSIS over a province "
-         "x year panel, classifies provinces into nine types and decomposes regional "
-         "inequality (Theil, Dagum Gini).", None),
-        ("基于省份×年份面板数据，用熵值法与TOPSIS构建综合指数，划分九种类型，并用泰尔指数和"
-         "Dagum基尼系数分解区域差异。", None),
-        ("", None),
-        ("How to use / 使用步骤", WARNING_FONT),
-        ("1. Indicators: check codes, dimensions and directions (+ benefit, - cost). / "
-         "检查指标代码、维度与方向（+正向，-负向）。", None),
-        ("2. Data: one row per province and year; Population is the weight for Theil/Dagum. "
-         "/ 每个省份-年份一行；Population为不平等分解的权重。", None),
+    lines = _about_lines(subject) + [
         ("3. Settings: shift, weighting, Theil measure, missing values ... / 设置平移量、"
          "赋权方式、泰尔指数类型、缺失值处理等。", None),
         ("4. Ribbon Trade Resilience → Refresh all, or `trade-resilience refresh FILE` in a "
@@ -191,15 +242,16 @@ def write_about(ws: Worksheet, *, has_data: bool) -> None:
         ("5. Formulas: the same calculations as live worksheet functions. / "
          "Formulas表演示可直接在单元格中使用的函数。", None),
         ("", None),
-        ("Default study: " + paper.PAPER_CITATION + " The Paper sheet holds its published "
-         "Tables 2 and 3 for comparison; the Indicators sheet applies its errata. / "
-         "默认研究为上述论文；Paper表列出其公布的表2、表3供对照，Indicators表已订正其勘误。",
-         NOTE_FONT),
-        ("First-time setup: run `trade-resilience excel-setup` once (sets the Python "
-         "interpreter for xlwings). / 首次使用请先运行一次 `trade-resilience excel-setup`。",
-         NOTE_FONT),
     ]
-    if has_data:
+    if subject.paper_study:
+        lines.append(("Default study: " + paper.PAPER_CITATION + " The Paper sheet holds its "
+                      "published Tables 2 and 3 for comparison; the Indicators sheet applies its "
+                      "errata. / 默认研究为上述论文；Paper表列出其公布的表2、表3供对照，"
+                      "Indicators表已订正其勘误。", NOTE_FONT))
+    lines.append(("First-time setup: run `trade-resilience excel-setup` once (sets the Python "
+                  "interpreter for xlwings). / 首次使用请先运行一次 `trade-resilience "
+                  "excel-setup`。", NOTE_FONT))
+    if subject.illustrative:
         lines.insert(1, ("The Data sheet holds ILLUSTRATIVE data, not official statistics. / "
                          "Data表为示例数据，非官方统计。", WARNING_FONT))
     for row, (text, font) in enumerate(lines, start=1):
@@ -208,6 +260,7 @@ def write_about(ws: Worksheet, *, has_data: bool) -> None:
         if font is not None:
             cell.font = font
     fit_row_heights(ws, 2, len(lines))
+    ws.row_dimensions[1].height = 24     # the title's larger font (it overlapped row 2)
 
 
 def write_paper(ws: Worksheet) -> None:

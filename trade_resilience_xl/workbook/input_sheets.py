@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from trade_resilience_xl import paper
 from trade_resilience_xl.workbook import layout as L
+from trade_resilience_xl.workbook.book_subject import BookSubject
 from trade_resilience_xl.workbook.styles import (
     CENTER,
     INPUT_FILL,
@@ -253,22 +254,40 @@ def write_data(ws: Worksheet, data: pd.DataFrame | None, data_note: str | None,
     landscape_fit_width(ws)
 
 
+# ------------------------------------------------------------------------ Neighbours
+def write_neighbours(ws: Worksheet, pairs) -> None:
+    """One border per row under the headers ``read_neighbours`` looks for (Unit, Neighbour);
+    the note beside them is outside those columns, so it is never read as a pair."""
+    write_header(ws, 1, ["Unit", L.bilingual("Neighbour")])
+    for row, (unit, neighbour) in enumerate(pairs, start=2):
+        ws.cell(row=row, column=1, value=str(unit))
+        ws.cell(row=row, column=2, value=str(neighbour))
+    ws.cell(row=1, column=4, value="Moran's I and LISA (Spatial sheet) use these pairs; each "
+            "border once. / 空间自相关使用的邻接对，每对一行。").font = NOTE_FONT
+    set_widths(ws, {"A": 24, "B": 24, "C": 4, "D": 60})
+    ws.freeze_panes = "A2"
+    landscape_fit_width(ws)
+
+
 # ------------------------------------------------------------------------ Settings
-def write_settings(ws: Worksheet) -> None:
+def write_settings(ws: Worksheet, subject: BookSubject) -> None:
+    """The settings with their defaults (Index name: the subject's), explained in the
+    subject's words: its units and years, the paper only in the paper's study."""
     write_title(ws, "Settings / 计算设置")
     write_note(ws, 2, "Change the yellow cells, then Refresh all. / "
                       "修改黄色单元格后点击 Refresh all。")
     write_header(ws, L.SETTINGS_HEADER_ROW, [L.bilingual(n) for n in L.SETTINGS_COLUMNS])
     for row, spec in enumerate(L.SETTINGS, start=L.SETTINGS_HEADER_ROW + 1):
         ws.cell(row=row, column=1, value=L.bilingual(spec.key, spec.key_zh)).alignment = WRAP_TOP
-        value = ws.cell(row=row, column=2, value=spec.default)
+        default = subject.index_name if spec.key == "Index name" else spec.default
+        value = ws.cell(row=row, column=2, value=default)
         value.fill, value.alignment = INPUT_FILL, CENTER
-        ws.cell(row=row, column=3, value=f"{spec.explanation}\n{spec.explanation_zh}"
+        ws.cell(row=row, column=3, value=spec.explained(subject.words(), subject.paper_study)
                 ).alignment = WRAP_TOP
         if spec.kind == "text":
             _validate_text(ws, f"B{row}")
         else:
-            _validate_setting(ws, spec, f"B{row}")
+            _validate_setting(ws, spec, f"B{row}", subject.year_example())
     set_widths(ws, {"A": 30, "B": 16, "C": 90})
     fit_row_heights(ws, L.SETTINGS_HEADER_ROW + 1, L.SETTINGS_HEADER_ROW + len(L.SETTINGS))
     landscape_fit_width(ws)
@@ -285,7 +304,7 @@ def _validate_text(ws: Worksheet, ref: str) -> None:
     rule.add(ref)
 
 
-def _validate_setting(ws: Worksheet, spec: L.SettingSpec, ref: str) -> None:
+def _validate_setting(ws: Worksheet, spec: L.SettingSpec, ref: str, year: str) -> None:
     if spec.kind == "choice":
         _list_validation(ws, spec.choices, ref, strict=True)
         return
@@ -297,7 +316,7 @@ def _validate_setting(ws: Worksheet, spec: L.SettingSpec, ref: str) -> None:
         word = spec.kind.split("|")[0]
         rule = DataValidation(type="custom", showErrorMessage=True,
                               formula1=f'IF(ISNUMBER({ref}),{ref}=INT({ref}),TRIM({ref})="{word}")')
-        rule.error = f'Type "{word}" or a year such as 2021 / 填 {word} 或年份（如2021）'
+        rule.error = f'Type "{word}" or a year such as {year} / 填 {word} 或年份（如{year}）'
     elif spec.kind == "number>=0":
         rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
                               showErrorMessage=True)

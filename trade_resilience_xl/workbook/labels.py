@@ -4,7 +4,8 @@ the paper's own indicator system, provinces and regions.
 ``Labels.of(inputs, result)`` decides once per refresh what the workbook holds:
 
 * ``paper_system``: the Indicators sheet lists the paper's codes in the paper's dimensions
-  (then titles cite "cf. paper Table N" and types get the paper's names);
+  (then types get the paper's names; titles cite "cf. paper Table N" only when the units
+  and regions are the paper's too, ``paper_study``);
 * ``paper_regions``: every unit is one of the paper's 31 provinces and every region one of
   the four NBS regions (then "East" is shown as "East / 东部"); otherwise region names are
   shown exactly as typed, everywhere;
@@ -89,9 +90,15 @@ class Labels:
                    regions=tuple(dict.fromkeys(panel.regions)))
 
     # ------------------------------------------------------------------ citations
+    @property
+    def paper_study(self) -> bool:
+        """The paper's system on its provinces and regions: only then are its tables cited
+        (the paper's indicators on counties are not the paper's Table 3)."""
+        return self.paper_system and self.paper_regions
+
     def cf(self, table: int) -> tuple[str, str]:
-        """(" (cf. paper Table 3)", "（对照原文表3）") for the paper's system, else empty."""
-        if not self.paper_system:
+        """(" (cf. paper Table 3)", "（对照原文表3）") for the paper's study, else empty."""
+        if not self.paper_study:
             return "", ""
         return f" (cf. paper Table {table})", f"（对照原文表{table}）"
 
@@ -101,20 +108,26 @@ class Labels:
         cf_en, cf_zh = self.cf(table)
         return f"{english}{cf_en} / {chinese or '综合指数'}{cf_zh}"
 
+    def _mid_sentence(self, english: str) -> str:
+        """The paper's index name lower-cased mid-sentence; the user's as typed (it may be a
+        name: "Kernel density of the Rural capacity index")."""
+        return _mid_sentence(english) if self.paper_system else english
+
     def index_words(self) -> tuple[str, str]:
         """("foreign trade resilience index", "外贸韧性综合指数") for mid-sentence titles."""
         english, chinese = _index_words(self.index_name)
-        return _mid_sentence(english), chinese or "综合指数"
+        return self._mid_sentence(english), chinese or "综合指数"
 
     def mean_index_title(self) -> str:
         english, chinese = _index_words(self.index_name)
-        return f"Mean {_mid_sentence(english)} by year / 历年平均{chinese or '综合指数'}"
+        return f"Mean {self._mid_sentence(english)} by year / 历年平均{chinese or '综合指数'}"
 
     # issue 14: convergence, spatial
     def analysis_title(self, english: str, chinese: str) -> str:
         """"Convergence of the foreign trade resilience index / 外贸韧性综合指数收敛分析"."""
         index_en, index_zh = _index_words(self.index_name)
-        return f"{english} of the {_mid_sentence(index_en)} / {index_zh or '综合指数'}{chinese}"
+        return (f"{english} of the {self._mid_sentence(index_en)} / "
+                f"{index_zh or '综合指数'}{chinese}")
 
     # ------------------------------------------------------------------ units, regions
     @property
@@ -147,7 +160,7 @@ class Labels:
 
     def types_title(self, dimensions) -> str:
         cf_en, cf_zh = self.cf(4)
-        if self.paper_system:
+        if self.paper_study:
             return f"Resilience types{cf_en} / 外贸韧性类型{cf_zh}"
         if len(dimensions) == 2:
             first, second = (self.dimension_english(d) for d in dimensions)

@@ -110,35 +110,51 @@ class SettingSpec:
     # "number>=0" | "choice" | "integer>=0" | "integer" | "mean|year" | "last|year" | "text"
     kind: str
     choices: tuple[str, ...] = ()  # allowed values for kind "choice"
+    # Written with {unit}, {units}, {unit_zh}, {year}, {years} (``BookSubject.words``), so
+    # a county panel of 1981-87 reads "each unit", "e.g. 1987".
     explanation: str = ""
     explanation_zh: str = ""
+    # Added only in a workbook of the paper's own study (template, demo).
+    paper_note: str = ""
+    paper_note_zh: str = ""
+
+    def explained(self, words: dict[str, str], paper_study: bool) -> str:
+        english = self.explanation.format(**words)
+        chinese = self.explanation_zh.format(**words)
+        if paper_study and self.paper_note:
+            english, chinese = f"{english} {self.paper_note}", chinese + self.paper_note_zh
+        return f"{english}\n{chinese}"
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("shift", "Shift", "平移量", 1, "number>=0", (),
-                "Added to every min-max normalised value before the entropy step. The "
-                "paper uses 1; 0.0001 or 0.01 are common. It changes the weights a lot.",
-                "标准化后整体平移的数值。原文取1，常见取0.0001或0.01；对权重影响很大。"),
+                "Added to every min-max normalised value before the entropy step; 1, "
+                "0.0001 or 0.01 are common. It changes the weights a lot.",
+                "标准化后整体平移的数值，常见取1、0.0001或0.01；对权重影响很大。",
+                "The paper uses 1.", "原文取1。"),
     SettingSpec("weighting", "Weighting", "赋权方式", "pooled", "choice", ("pooled", "per year"),
-                "pooled: one set of entropy weights from all province-years; per year: "
+                "pooled: one set of entropy weights from all {unit}-years; per year: "
                 "weights computed within each year.",
-                "pooled：全部省份-年份合并计算一套权重；per year：逐年计算权重。"),
+                "pooled：全部{unit_zh}-年份合并计算一套权重；per year：逐年计算权重。"),
     SettingSpec("score", "Score", "综合得分", "TOPSIS", "choice", ("TOPSIS", "weighted sum"),
-                "TOPSIS closeness (the paper) or the weighted sum of normalised values.",
-                "TOPSIS相对贴近度（原文方法）或标准化值加权求和。"),
+                "TOPSIS closeness or the weighted sum of normalised values.",
+                "TOPSIS相对贴近度或标准化值加权求和。",
+                "The paper uses TOPSIS.", "原文用TOPSIS。"),
     SettingSpec("theil_measure", "Theil measure", "泰尔指数类型", "T", "choice", ("T", "L"),
-                "T: Theil T (the paper). L: Theil L (mean log deviation), whose "
+                "T: Theil T. L: Theil L (mean log deviation), whose "
                 "population-weighted decomposition is exact.",
-                "T：泰尔T指数（原文）；L：泰尔L指数，按人口加权分解严格成立。"),
+                "T：泰尔T指数；L：泰尔L指数，按人口加权分解严格成立。",
+                "The paper uses T.", "原文用T。"),
     SettingSpec("classification_basis", "Classification basis", "分类依据", "mean", "mean|year", (),
-                "Rank provinces for the nine types by their mean over all years (mean) or "
-                "by one year (type the year, e.g. 2021).",
-                "九类划分的排名依据：各年均值（mean）或某一年份（填年份，如2021）。"),
+                "Rank {units} for the nine types by their mean over all years (mean) or "
+                "by one year (type the year, e.g. {year}).",
+                "九类划分的排名依据：各年均值（mean）或某一年份（填年份，如{year}）。"),
     SettingSpec("missing", "Missing values", "缺失值处理", "interpolate", "choice",
                 ("interpolate", "stop"),
-                "interpolate: fill gaps linearly within each province (as the paper does); "
+                "interpolate: fill gaps linearly within each {unit}; "
                 "stop: report the gaps and compute nothing.",
-                "interpolate：按省份线性插值（原文做法）；stop：报告缺失并停止计算。"),
+                "interpolate：按{unit_zh}线性插值；stop：报告缺失并停止计算。",
+                "The paper interpolates.", "原文做法为插值。"),
     SettingSpec("permutations", "Permutations", "置换检验次数", 0, "integer>=0", (),
                 "Permutation test of the between-region Theil component; 0 = off, "
                 "999 is usual.",
@@ -155,12 +171,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
     # issue 14: coupling, obstacle, density
     SettingSpec("coupling_model", "Coupling model", "耦合度模型", "classic", "choice",
                 ("classic", "corrected"),
-                "classic: C = k[ΠU/(ΣU)^k]^(1/k) (SPSSAU); corrected: Wang Shujia et al. "
-                "(2021), which spreads C over [0, 1]. See docs/method.md.",
-                "classic：传统耦合度模型（SPSSAU）；corrected：王淑佳等（2021）修正模型。"),
+                "classic: C = k[ΠU/(ΣU)^k]^(1/k) (SPSSAU); corrected: the corrected "
+                "model, which spreads C over [0, 1]. Sources in docs/method.md.",
+                "classic：传统耦合度模型（SPSSAU）；corrected：修正模型（出处见docs/method.md）。"),
     SettingSpec("coupling_rescale", "Coupling rescale", "耦合数据区间化", "none", "choice",
                 ("none", "0.01-0.99"),
-                "0.01-0.99: rescale each sub-index over all province-years first, as SPSSAU "
+                "0.01-0.99: rescale each sub-index over all {unit}-years first, as SPSSAU "
                 "does by default; none: use the sub-indices as they are (in [0, 1]).",
                 "0.01-0.99：先将各子系统指数压缩到0.01~0.99（SPSSAU默认）；none：直接使用。"),
     SettingSpec("coupling_weights", "Coupling weights", "协调指数权重", "equal", "text", (),
@@ -168,16 +184,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "in the Indicators sheet's order (e.g. 0.6, 0.4).",
                 "综合协调指数T中各维度的权重：equal（等权）或按维度顺序填写，如0.6, 0.4。"),
     SettingSpec("obstacle_year", "Obstacle year", "障碍度年份", "last", "last|year", (),
-                "The year whose top three obstacles per province are listed (last, or a "
-                "year such as 2021); the mean over all years is listed too.",
-                "列出各省前三位障碍因子的年份（last为最后一年，或填年份）；另列各年均值。"),
+                "The year whose top three obstacles per {unit} are listed (last, or a "
+                "year such as {year}); the mean over all years is listed too.",
+                "列出各{unit_zh}前三位障碍因子的年份（last为最后一年，或填年份）；另列各年均值。"),
     SettingSpec("density_bandwidth", "Density bandwidth", "核密度带宽", "silverman", "text", (),
                 "Kernel density bandwidth: silverman (0.9·min(σ, IQR/1.34)·n^(-1/5) per "
                 "year) or one number > 0 for every year.",
                 "核密度带宽：silverman（Silverman经验法则，逐年）或统一的正数。"),
     SettingSpec("density_years", "Density years", "核密度年份", "first, middle, last", "text",
                 (), "Years drawn in the density chart: first, middle, last, or years such as "
-                "2010, 2015, 2021 (the table holds every year).",
+                "{years} (the table holds every year).",
                 "核密度图显示的年份：first, middle, last 或年份列表（表中含全部年份）。"),
     # end issue 14
     # issue 14: convergence, spatial
@@ -187,8 +203,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "全局莫兰指数与局部莫兰（LISA）置换检验次数；0表示不计算p值，常用999。"),
     SettingSpec("lisa_year", "LISA year", "LISA年份", "last", "last|year", (),
                 "The year of the local Moran (LISA) table: last (the last year of the data) "
-                "or a year such as 2021.",
-                "局部莫兰（LISA）分析的年份：last（最后一年）或具体年份，如2021。"),
+                "or a year such as {year}.",
+                "局部莫兰（LISA）分析的年份：last（最后一年）或具体年份，如{year}。"),
 )
 SETTING_KEYS: tuple[str, ...] = tuple(spec.key for spec in SETTINGS)
 SETTINGS_BY_KEY: dict[str, SettingSpec] = {spec.key.casefold(): spec for spec in SETTINGS}

@@ -95,9 +95,9 @@ class OpenpyxlBook:
 
     def add_chart(self, sheet: str, spec: ChartSpec) -> None:
         writes = self.results[sheet]
-        if not writes.charts:
-            # Charts start a printed page, so PDF/print never cuts one in two.
-            writes.row_breaks.append(cell_position(spec.anchor)[0] - 1)
+        # Every chart starts a printed page, so PDF/print never cuts one in two (the
+        # Moran scatter under a long LISA table did straddle one).
+        writes.row_breaks.append(cell_position(spec.anchor)[0] - 1)
         writes.charts.append(spec)
 
     def status(self, message: str) -> None:

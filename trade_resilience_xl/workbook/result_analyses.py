@@ -142,7 +142,7 @@ def obstacle_sheet(result: PanelResult, labels: Labels) -> SheetContent:
     content.charts.append(charts.chart(
         "column_stacked", "Mean obstacle degree by dimension / 各维度平均障碍度",
         charts.Plotted(by_year, dim_header[1], dim_header[-1]), top, x_title=YEAR,
-        y_title="Obstacle / 障碍度", y_number_format="0%"))
+        y_title="Obstacle / 障碍度", y_number_format="0%", y_max=1))   # shares sum to 1
     top += 20
     content.blocks.append(_obstacles_in_year(result, labels, year, codes, dims, top))
     return content

@@ -16,6 +16,7 @@ from trade_resilience_xl.workbook.result_frame import (
     TABLE_ROW,
     block_with_title,
     head,
+    padded,
     rows_of,
     sized_formats,
 )
@@ -109,7 +110,9 @@ def _lisa_block(result: PanelResult, labels: Labels, top: int) -> Block:
     year = int(lisa["year"].iloc[0])
     block = block_with_title(top, f"Local Moran (LISA), {year} / 局部莫兰指数（{year}年）",
                              header, rows)
-    block.number_formats = {2: "0.0000", 3: "0.000", 4: "0.000", 5: "0.000", 7: "0.000"}
+    # Local I is followed by the quadrant's text.
+    block.number_formats = {2: "0.0000", 3: "0.000", 4: "0.000", 5: padded("0.000"),
+                            7: "0.000"}
     return block
 
 
@@ -137,14 +140,22 @@ def _moran_scatter(content: SheetContent, result: PanelResult, top: int) -> None
         width_cm=18, height_cm=14, y_number_format="0.0", line_series=(len(QUADRANTS),)))
 
 
+def _weights_note(source: str | None, s) -> str:
+    """How Moran's I was weighted; without a neighbour list, that there are no weights."""
+    if not source:
+        return ("No spatial weights: no neighbour list for these units (a sheet Neighbours "
+                "with columns Unit and Neighbour gives one). / 无邻接权重：未提供邻接表。")
+    return (f"Row-standardised contiguity weights from {source}; {s.moran_permutations} "
+            f"permutations, seed {s.seed}; pseudo p as PySAL esda (local: conditional "
+            "randomisation). / 行标准化邻接权重；置换检验。")
+
+
 def spatial_sheet(result: PanelResult, labels: Labels) -> SheetContent:
     content = SheetContent(widths={"A": 18, "B": 18, "C": 22, "D": 22, "E": 22, "F": 18,
                                    "G": 16, "H": 14})
     s = result.settings
     head(content.blocks, labels.analysis_title("Spatial autocorrelation", "空间自相关"),
-         f"Row-standardised contiguity weights from {result.neighbours_source or 'none'}; "
-         f"{s.moran_permutations} permutations, seed {s.seed}; pseudo p as PySAL esda "
-         "(local: conditional randomisation). / 行标准化邻接权重；置换检验。")
+         _weights_note(result.neighbours_source, s))
     if result.moran is None:
         _reason(content, TABLE_ROW, "Spatial autocorrelation / 空间自相关", result.warnings,
                 "Spatial autocorrelation not computed")

@@ -37,6 +37,12 @@ def sized_formats(rows, columns, header_rows: int = 1) -> dict[int, str]:
     return {c: number_format([r[c] for r in body if c < len(r)]) for c in columns}
 
 
+def padded(number_format: str) -> str:
+    """``number_format`` followed by a blank as wide as "W": for a right-aligned number
+    column whose right neighbour is left-aligned text ("27 low / 低", not "27low / 低")."""
+    return number_format + "_W"
+
+
 def block_with_title(top: int, title: str, header: list, rows: list, formats=None) -> Block:
     """A titled block: the title row, the header row, then the rows."""
     cells = rows_of([[title] + [None] * (len(header) - 1), header] + rows)

@@ -12,6 +12,7 @@ from trade_resilience_xl.workbook.result_frame import (
     TABLE_ROW,
     block_with_title,
     head,
+    padded,
     rows_of,
     sized_formats,
 )
@@ -53,8 +54,9 @@ def types_sheet(result: PanelResult, labels: Labels) -> SheetContent:
             row += [names[u][0]] + ([names[u][1]] if has_zh else [])
         rows.append(row)
     cells = rows_of([header] + rows)
-    content.blocks.append(Block(f"A{TABLE_ROW}", cells,
-                                sized_formats(cells, [2 + 3 * j for j in range(len(dims))])))
+    formats = sized_formats(cells, [2 + 3 * j for j in range(len(dims))])
+    formats |= {3 + 3 * j: padded("0") for j in range(len(dims))}   # rank, then level text
+    content.blocks.append(Block(f"A{TABLE_ROW}", cells, formats))
     top = TABLE_ROW + len(cells) + GAP
     cuts = cls.cutoffs
     n, third = len(panel.units), len(panel.units) // 3
@@ -64,6 +66,7 @@ def types_sheet(result: PanelResult, labels: Labels) -> SheetContent:
                              ["Dimension / 维度", "High | medium / 高|中",
                               "Medium | low / 中|低", "Rank bands / 排名区间"], cut_rows)
     block.number_formats = sized_formats(block.rows, (1, 2), 2)
+    block.number_formats[2] = padded(block.number_formats[2])        # then the bands' text
     content.blocks.append(block)
     top += len(block.rows) + GAP
     if not two:

@@ -24,6 +24,7 @@ POINTS_PER_CM = 72 / 2.54
 CHART_TYPES = {"bar": "column_clustered", "line": "line_markers",
                "column_stacked": "column_stacked", "scatter": "xy_scatter"}
 TITLE = "Trade Resilience"
+XL_TICK_LABEL_POSITION_LOW = -4134    # Excel's xlTickLabelPositionLow
 CHART_SKIP = "chart"            # prefix of a chart's entry in XlwingsBook.skipped
 HEADER_COLOUR = (31, 78, 121)   # styles.HEADER_FILL
 
@@ -146,6 +147,11 @@ def _axis_titles(chart, spec: ChartSpec) -> None:
     chart.category_axis.title = spec.x_title or None
     chart.value_axis.title = spec.y_title or None
     chart.value_axis.number_format = spec.y_number_format
+    if spec.y_max is not None:
+        chart.value_axis.maximum_scale = spec.y_max
+    if spec.kind == "scatter":      # tick labels at the plot's edge, not at the crossing
+        for axis in (chart.category_axis, chart.value_axis):
+            axis.api.TickLabelPosition = XL_TICK_LABEL_POSITION_LOW
 
 
 # ---------------------------------------------------------------------- ribbon entry points
