@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from trade_resilience_xl import cli, excel_setup
+from trade_resilience_xl import cli, cli_workbook, excel_setup
 from trade_resilience_xl.example_data import load_example_panel
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.builder import build_workbook
@@ -328,7 +328,7 @@ def test_progress_for_long_work(tmp_path, capsys, monkeypatch):
         if english(row[0].value) == "permutations":
             row[1].value = 99
     wb.save(book)
-    monkeypatch.setattr(cli, "PROGRESS_DELAY_SECONDS", 0.0)   # as if the work were long
+    monkeypatch.setattr(cli_workbook, "PROGRESS_DELAY_SECONDS", 0.0)   # as if the work were long
     assert cli.main(["refresh", str(book)]) == 0
     err = capsys.readouterr().err
     assert "... permutation test, 99 permutations" in err
@@ -336,7 +336,7 @@ def test_progress_for_long_work(tmp_path, capsys, monkeypatch):
 
 
 def test_quick_refresh_prints_no_progress(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(cli, "PROGRESS_DELAY_SECONDS", 60.0)
+    monkeypatch.setattr(cli_workbook, "PROGRESS_DELAY_SECONDS", 60.0)
     assert cli.main(["refresh", str(example_workbook(tmp_path / "p.xlsx"))]) == 0
     assert capsys.readouterr().err == ""
 

@@ -114,7 +114,7 @@ def test_an_interrupted_build_leaves_nothing_and_an_old_book_as_it_was(tmp_path,
     def interrupted(source, target):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli_create, "_run_refresh", interrupted)
+    monkeypatch.setattr(cli_create, "run_refresh", interrupted)
     code, book = _new(tmp_path, "--force")
     assert code == 130 and book.read_bytes() == b"the old book"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "counties.csv",

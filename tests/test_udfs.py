@@ -495,7 +495,7 @@ def test_engine_error_raised_inside_is_mapped(monkeypatch):
     def failing(*args, **kwargs):
         raise engine.InputError("Theil T needs values >= 0: unit 3 is -1", row=2)
 
-    monkeypatch.setattr(udfs.engine, "theil", failing)
+    monkeypatch.setattr(engine, "theil", failing)
     assert (udfs.THEIL([1.0, 2.0, 3.0]) ==
             "THEIL: Theil T needs values >= 0: unit 3 is -1 (x cell 3)")
 
@@ -504,13 +504,13 @@ def test_unexpected_errors_are_one_line_without_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("float division by zero\n  in the kernel")
 
-    monkeypatch.setattr(udfs.engine, "entropy_weights", broken)
+    monkeypatch.setattr(engine, "entropy_weights", broken)
     assert (udfs.ENTROPY_WEIGHTS(D, DIRS) ==
             "ENTROPY_WEIGHTS: unexpected error: float division by zero in the kernel")
 
 
 def test_non_finite_results_never_reach_a_cell(monkeypatch):
-    monkeypatch.setattr(udfs.engine, "weighted_sum", lambda *a, **k: np.array([0.5, np.nan, 1.0]))
+    monkeypatch.setattr(engine, "weighted_sum", lambda *a, **k: np.array([0.5, np.nan, 1.0]))
     assert udfs.COMPOSITE_SCORE(D, [1.0, 1.0, 1.0], DIRS) == (
         "COMPOSITE_SCORE: the numbers are too large or too small to compute with (overflow); "
         "rescale them")

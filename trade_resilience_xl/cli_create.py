@@ -1,13 +1,13 @@
 """The commands that create a workbook: ``demo``, ``new`` (from CSV files), ``template`` and
 ``lite`` (with its xlwings Lite program). Like ``cli`` itself they only check names and files
-and call the builders; refreshing goes through ``cli._run_refresh``."""
+and call the builders; refreshing goes through ``cli_workbook.run_refresh``."""
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
 
 from trade_resilience_xl.atomic import replacing_path
-from trade_resilience_xl.cli import DEMO_NAME, EXIT_OK, CommandError, _run_refresh
+from trade_resilience_xl.cli_workbook import DEMO_NAME, EXIT_OK, CommandError, run_refresh
 from trade_resilience_xl.excel_setup import TEMPLATE_NAME
 
 
@@ -39,7 +39,7 @@ def cmd_demo(args) -> int:
     with example_csv() as panel:           # the same path as `new`, on the shipped CSV
         # With --lite the functions run (xlwings Lite): the Formulas examples are live.
         build_from_csv(out, panel, None, data_note=ILLUSTRATIVE_NOTE, live_formulas=args.lite)
-    result = _run_refresh(out, out).result
+    result = run_refresh(out, out).result
     if args.lite:
         from trade_resilience_xl.lite.convert import make_lite
         make_lite(out)
@@ -66,7 +66,7 @@ def cmd_new(args) -> int:
                                   live_formulas=args.lite or None)
         except CsvError as error:
             raise CommandError(str(error)) from None
-        _run_refresh(building, building)
+        run_refresh(building, building)
         if args.lite:
             _lite(building, building, shown=out)
     data = read.data

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import inspect
 import io
 import re
 import struct
@@ -137,17 +138,23 @@ def _module_with_windows_decorators(module_name: str) -> types.ModuleType:
     Windows implementations, so each UDF carries the ``__xlfunc__`` metadata that
     generate_vba_wrapper reads. (On Linux the public decorators are no-ops.)
 
-    The fresh module object is private to this call: ``sys.modules`` and the package
-    attribute are restored, so the rest of the process keeps the ordinary module.
+    The modules that define the functions ``module_name`` gathers (``udfs`` imports them
+    from one module per topic) are imported afresh too: their decorators run at their
+    import. The fresh module objects are private to this call: ``sys.modules`` and the
+    package attributes are restored, so the rest of the process keeps the ordinary modules.
     """
     import xlwings
 
+    ordinary = importlib.import_module(module_name)
+    defining = {value.__module__ for value in vars(ordinary).values()
+                if inspect.isfunction(value) and value.__module__ != module_name}
     udfs = _windows_udfs_module()
     windows_decorators = {"func": udfs.xlfunc, "arg": udfs.xlarg, "ret": udfs.xlret,
                           "sub": udfs.xlsub, "script": udfs.xlsub}
     saved = {name: getattr(xlwings, name) for name in windows_decorators}
-    with _restored_sys_modules(module_name):
-        sys.modules.pop(module_name, None)
+    with _restored_sys_modules(module_name, *sorted(defining)):
+        for name in (module_name, *defining):
+            sys.modules.pop(name, None)
         try:
             for name, decorator in windows_decorators.items():
                 setattr(xlwings, name, decorator)
