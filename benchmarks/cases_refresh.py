@@ -15,7 +15,7 @@ import pandas as pd
 from cases_front import cli_command, tmpdir
 from timing import Case, Contender, Target
 
-PEAK_MEMORY_TARGET_MB = 1024
+PEAK_MEMORY_TARGET_MB = 500         # issue 20
 LAST_EXCEL_ROW = 1_048_576
 
 
@@ -113,8 +113,8 @@ def big_refresh_case():
     def check():
         target = folder / "checked.xlsx"
         peak = peak_rss_mb(cli_command() + ["refresh", str(source), "--out", str(target)])
-        met = "met" if peak < PEAK_MEMORY_TARGET_MB else "NOT met"
-        return (f"refresh exits 0; peak memory {peak:.0f} MB (target < "
+        met = "met" if peak <= PEAK_MEMORY_TARGET_MB else "NOT met"
+        return (f"refresh exits 0; peak memory {peak:.0f} MB (target ≤ "
                 f"{PEAK_MEMORY_TARGET_MB} MB: {met})")
 
     return Case("refresh-100k", "trade-resilience refresh, 100,020-row Data sheet "
@@ -122,7 +122,7 @@ def big_refresh_case():
                 f"({source.stat().st_size / 1024 ** 2:.0f} MB file)",
                 ours=Contender("ours: trade-resilience refresh county.xlsx --out out.xlsx",
                                _cli_refresh(source, folder, "out"), inner=1, warmup=False),
-                target=Target("< 10 s, < 1 GB", seconds=10.0), check=check,
+                target=Target("≤ 8 s, ≤ 500 MB", seconds=8.0), check=check,
                 min_reps=3, max_reps=3, budget_s=30.0,
                 notes=["Peak memory is the refresh process's maximum resident set size "
                        "(getrusage RUSAGE_CHILDREN in a wrapper process), shown in the "

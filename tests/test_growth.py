@@ -249,3 +249,30 @@ def test_engine_and_builders_time_grows_less_than_quadratically(small_and_large)
     few, many = 250, 250 * LINEAR
     ratios["engine"] = (_best_of_three(_engine, many) / _best_of_three(_engine, few))
     assert max(ratios.values()) < 2 * LINEAR, str({k: round(v, 1) for k, v in ratios.items()})
+
+
+# ---------------------------------------------------------------------------- the limit
+def test_panels_beyond_the_limit_are_refused_up_front_in_one_line(tmp_path, monkeypatch,
+                                                                  capsys):
+    """Above MAX_PANEL_ROWS unit-years, `new` refuses the CSV before building anything and
+    `refresh` the Data sheet before parsing a row: one line, naming file (and cell)."""
+    from trade_resilience_xl import cli
+    from trade_resilience_xl.example_data import example_csv, paper_indicators
+
+    book = tmp_path / "demo.xlsx"
+    assert cli.main(["demo", "--out", str(book)]) == 0
+    capsys.readouterr()
+    indicators = tmp_path / "indicators.csv"
+    paper_indicators().to_csv(indicators, index=False)
+    monkeypatch.setattr(L, "MAX_PANEL_ROWS", 100)           # the demo has 372 unit-years
+    with example_csv() as panel:
+        code = cli.main(["new", str(tmp_path / "new.xlsx"), "--data", str(panel),
+                         "--indicators", str(indicators)])
+    err = capsys.readouterr().err.strip()
+    assert code != 0 and not (tmp_path / "new.xlsx").exists()
+    assert len(err.splitlines()) == 1 and "372 unit-years" in err and "the 100 " in err, err
+    before = book.read_bytes()
+    code = cli.main(["refresh", str(book)])
+    err = capsys.readouterr().err.strip()
+    assert code != 0 and book.read_bytes() == before
+    assert len(err.splitlines()) == 1 and "Data!A104" in err and "the 100 " in err, err

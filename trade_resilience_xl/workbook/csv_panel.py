@@ -29,6 +29,7 @@ import pandas as pd
 from trade_resilience_xl import paper
 from trade_resilience_xl.engine import InputError, direction_sign
 from trade_resilience_xl.engine.panel_data import short_chinese_labels
+from trade_resilience_xl.workbook import layout
 from trade_resilience_xl.workbook.builder import build_workbook
 from trade_resilience_xl.workbook.cell_values import as_number, missing_marker
 
@@ -242,7 +243,11 @@ def read_panel(path: str | Path, codes: list[str]) -> tuple[pd.DataFrame, str]:
     if not rows:
         raise CsvError(f"{path}: no data rows below the header")
     unit_label, records, tidy = _panel_rows(path, header, rows, codes)
-    return _merge(path, unit_label, records, codes, tidy), unit_label
+    data = _merge(path, unit_label, records, codes, tidy)
+    too_many = layout.too_many_rows(len(data))
+    if too_many:
+        raise CsvError(f"{path}: {too_many}")
+    return data, unit_label
 
 
 def read_csv_panel(panel: str | Path, indicators: str | Path | None) -> CsvPanel:

@@ -293,6 +293,12 @@ def read_data(rows, codes, indicator_cells, merged, problems) -> DataSheet | Non
     columns = resolve_columns(rows, codes, indicator_cells, merged, problems, notes)
     if columns is None:
         return None
+    # Rows below the header (blank ones included): refused before any is parsed.
+    too_many = L.too_many_rows(len(rows) - columns.header_row)
+    if too_many:
+        problems.append(Problem(SHEET, L.cell_name(columns.header_row + L.MAX_PANEL_ROWS + 1, 1),
+                                f"the Data sheet has {too_many}"))
+        return None
     parsed = parse_rows(rows, columns, codes, problems)
     if problems:
         return None
