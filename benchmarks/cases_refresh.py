@@ -92,16 +92,17 @@ def _cli_refresh(source: Path, folder: Path, name: str):
 
 
 PEAK_RSS = ("import resource, subprocess, sys\n"
-            "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
-            "assert done.returncode == 0, done.stderr[-300:]\n"
+            "done = subprocess.run(sys.argv[2:], capture_output=True)\n"
+            "assert done.returncode == int(sys.argv[1]), done.stderr[-300:]\n"
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
 
 
-def peak_rss_mb(argv: list[str]) -> float:
-    """Peak resident memory of the process ``argv``, in MB: measured in a fresh wrapper
-    process whose only child it is (RUSAGE_CHILDREN is the largest waited-for child)."""
-    done = subprocess.run([sys.executable, "-c", PEAK_RSS, *argv], capture_output=True,
-                          text=True, check=True)
+def peak_rss_mb(argv: list[str], exit_status: int = 0) -> float:
+    """Peak resident memory of the process ``argv`` (which must end with ``exit_status``), in
+    MB: measured in a fresh wrapper process whose only child it is (RUSAGE_CHILDREN is the
+    largest waited-for child)."""
+    done = subprocess.run([sys.executable, "-c", PEAK_RSS, str(exit_status), *argv],
+                          capture_output=True, text=True, check=True)
     return int(done.stdout.strip()) / 1024          # Linux reports kilobytes
 
 
@@ -147,23 +148,29 @@ def formatted_case():
                 notes=["The ratio column is plain / formatted: 0.5 would be twice as slow."])
 
 
-def demo_own_work_case():
+def refresh_copy(source: Path, target: Path) -> None:
+    """Our own work of a refresh, in process: ``source`` copied to ``target``, refreshed
+    and saved there (no interpreter start or imports)."""
     from trade_resilience_xl.workbook.openpyxl_io import OpenpyxlBook
     from trade_resilience_xl.workbook.refresh import refresh
 
+    shutil.copy(source, target)
+    book = OpenpyxlBook(target)
+    try:
+        assert refresh(book).ok
+        book.save()
+    finally:
+        book.close()
+
+
+def demo_own_work_case():
     folder = tmpdir() / "own"
     folder.mkdir(exist_ok=True)
     demo = _demo(folder / "demo.xlsx")
     target = folder / "out.xlsx"
 
     def own_work():
-        shutil.copy(demo, target)
-        book = OpenpyxlBook(target)
-        try:
-            assert refresh(book).ok
-            book.save()
-        finally:
-            book.close()
+        refresh_copy(demo, target)
 
     return Case("refresh-demo-own", "refresh of the demo workbook, our own work (in "
                 "process: read, compute, write, save; no interpreter start or imports)",

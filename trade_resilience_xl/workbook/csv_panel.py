@@ -176,6 +176,10 @@ def _panel_rows(path: Path, header, rows, codes) -> tuple[str, list[dict], bool]
         # Never dropped silently: it may be an indicator whose code is spelled differently.
         raise CsvError(f"{_where(path, 1, extra[0])}: not an indicator code of the indicator "
                        "table; list it there or remove the column")
+    # Counted before any row is parsed (a tidy file has one row per unit, year and code).
+    too_many = layout.too_many_rows(-(-len(rows) // len(codes)) if tidy else len(rows))
+    if too_many:
+        raise CsvError(f"{path}: {too_many}")
     records = []
     for number, fields in rows:
         unit, region = fields[unit_col], fields[cols["region"]]
@@ -243,11 +247,7 @@ def read_panel(path: str | Path, codes: list[str]) -> tuple[pd.DataFrame, str]:
     if not rows:
         raise CsvError(f"{path}: no data rows below the header")
     unit_label, records, tidy = _panel_rows(path, header, rows, codes)
-    data = _merge(path, unit_label, records, codes, tidy)
-    too_many = layout.too_many_rows(len(data))
-    if too_many:
-        raise CsvError(f"{path}: {too_many}")
-    return data, unit_label
+    return _merge(path, unit_label, records, codes, tidy), unit_label
 
 
 def read_csv_panel(panel: str | Path, indicators: str | Path | None) -> CsvPanel:
