@@ -284,7 +284,7 @@ def _steps(path: Path) -> dict[str, float]:
     }
     steps = {"refresh (in process: read, check, engine, cells, save)": _best(whole),
              "engine (run_panel)": _best(lambda: _run(inputs, None))}
-    steps.update({f"builder: {name}": _best(build) for name, build in builders.items()})
+    steps.update({f"builder: {name}": _best(build, 5) for name, build in builders.items()})
     return steps
 
 
