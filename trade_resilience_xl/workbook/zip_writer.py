@@ -17,6 +17,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
@@ -33,6 +34,39 @@ LEVEL = 6
 STREAM_LEVEL = 1
 _COPY_CHUNK = 1024 * 1024
 _LIMIT = 0xFFFFFFFF
+
+
+class _Done:
+    """A finished piece of work (what ``_Helper`` gives where no thread can start)."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+class _Helper:
+    """One worker thread, or, where threads cannot start (Pyodide), the caller itself."""
+
+    def __enter__(self):
+        try:
+            self.pool: ThreadPoolExecutor | None = ThreadPoolExecutor(1)
+        except RuntimeError:
+            self.pool = None
+        return self
+
+    def submit(self, fn, *args):
+        if self.pool is not None:
+            try:
+                return self.pool.submit(fn, *args)
+            except RuntimeError:                  # "can't start new thread"
+                self.pool = None
+        return _Done(fn(*args))
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
 
 
 class ZipWriter:
@@ -97,11 +131,23 @@ class ZipWriter:
         self._header(name, zipfile.ZIP_DEFLATED, 0, 0, 0)
         compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
         crc = size = packed = 0
-        for chunk in pieces:
-            crc, size = zlib.crc32(chunk, crc), size + len(chunk)
-            out = compressor.compress(chunk)
-            packed += len(out)
-            self.out.write(out)
+
+        # zlib lets go of the GIL while it works: one piece is deflated in a helper thread
+        # while the next is being made (the sheet XML), so a second core is not idle.
+        # In order: a piece is handed over only once the one before it is done.
+        with _Helper() as helper:
+            pending = None
+            for chunk in pieces:
+                if pending is not None:
+                    out = pending.result()
+                    packed += len(out)
+                    self.out.write(out)
+                crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+                pending = helper.submit(compressor.compress, chunk)
+            if pending is not None:
+                out = pending.result()
+                packed += len(out)
+                self.out.write(out)
         tail = compressor.flush()
         packed += len(tail)
         self.out.write(tail)
