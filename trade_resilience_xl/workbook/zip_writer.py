@@ -17,8 +17,9 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import IO
+
+from trade_resilience_xl.workbook.helper_thread import Helper
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
@@ -34,39 +35,6 @@ LEVEL = 6
 STREAM_LEVEL = 1
 _COPY_CHUNK = 1024 * 1024
 _LIMIT = 0xFFFFFFFF
-
-
-class _Done:
-    """A finished piece of work (what ``_Helper`` gives where no thread can start)."""
-
-    def __init__(self, value) -> None:
-        self.value = value
-
-    def result(self):
-        return self.value
-
-
-class _Helper:
-    """One worker thread, or, where threads cannot start (Pyodide), the caller itself."""
-
-    def __enter__(self):
-        try:
-            self.pool: ThreadPoolExecutor | None = ThreadPoolExecutor(1)
-        except RuntimeError:
-            self.pool = None
-        return self
-
-    def submit(self, fn, *args):
-        if self.pool is not None:
-            try:
-                return self.pool.submit(fn, *args)
-            except RuntimeError:                  # "can't start new thread"
-                self.pool = None
-        return _Done(fn(*args))
-
-    def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
 
 
 class ZipWriter:
@@ -135,7 +103,7 @@ class ZipWriter:
         # zlib lets go of the GIL while it works: one piece is deflated in a helper thread
         # while the next is being made (the sheet XML), so a second core is not idle.
         # In order: a piece is handed over only once the one before it is done.
-        with _Helper() as helper:
+        with Helper() as helper:
             pending = None
             for chunk in pieces:
                 if pending is not None:
