@@ -15,7 +15,7 @@ import pandas as pd
 from cases_front import cli_command, tmpdir
 from timing import Case, Contender, Target
 
-PEAK_MEMORY_TARGET_MB = 1024
+PEAK_MEMORY_TARGET_MB = 500         # issue 20
 LAST_EXCEL_ROW = 1_048_576
 
 
@@ -92,16 +92,17 @@ def _cli_refresh(source: Path, folder: Path, name: str):
 
 
 PEAK_RSS = ("import resource, subprocess, sys\n"
-            "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
-            "assert done.returncode == 0, done.stderr[-300:]\n"
+            "done = subprocess.run(sys.argv[2:], capture_output=True)\n"
+            "assert done.returncode == int(sys.argv[1]), done.stderr[-300:]\n"
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
 
 
-def peak_rss_mb(argv: list[str]) -> float:
-    """Peak resident memory of the process ``argv``, in MB: measured in a fresh wrapper
-    process whose only child it is (RUSAGE_CHILDREN is the largest waited-for child)."""
-    done = subprocess.run([sys.executable, "-c", PEAK_RSS, *argv], capture_output=True,
-                          text=True, check=True)
+def peak_rss_mb(argv: list[str], exit_status: int = 0) -> float:
+    """Peak resident memory of the process ``argv`` (which must end with ``exit_status``), in
+    MB: measured in a fresh wrapper process whose only child it is (RUSAGE_CHILDREN is the
+    largest waited-for child)."""
+    done = subprocess.run([sys.executable, "-c", PEAK_RSS, str(exit_status), *argv],
+                          capture_output=True, text=True, check=True)
     return int(done.stdout.strip()) / 1024          # Linux reports kilobytes
 
 
@@ -113,8 +114,8 @@ def big_refresh_case():
     def check():
         target = folder / "checked.xlsx"
         peak = peak_rss_mb(cli_command() + ["refresh", str(source), "--out", str(target)])
-        met = "met" if peak < PEAK_MEMORY_TARGET_MB else "NOT met"
-        return (f"refresh exits 0; peak memory {peak:.0f} MB (target < "
+        met = "met" if peak <= PEAK_MEMORY_TARGET_MB else "NOT met"
+        return (f"refresh exits 0; peak memory {peak:.0f} MB (target ≤ "
                 f"{PEAK_MEMORY_TARGET_MB} MB: {met})")
 
     return Case("refresh-100k", "trade-resilience refresh, 100,020-row Data sheet "
@@ -122,7 +123,7 @@ def big_refresh_case():
                 f"({source.stat().st_size / 1024 ** 2:.0f} MB file)",
                 ours=Contender("ours: trade-resilience refresh county.xlsx --out out.xlsx",
                                _cli_refresh(source, folder, "out"), inner=1, warmup=False),
-                target=Target("< 10 s, < 1 GB", seconds=10.0), check=check,
+                target=Target("≤ 8 s, ≤ 500 MB", seconds=8.0), check=check,
                 min_reps=3, max_reps=3, budget_s=30.0,
                 notes=["Peak memory is the refresh process's maximum resident set size "
                        "(getrusage RUSAGE_CHILDREN in a wrapper process), shown in the "
@@ -147,23 +148,29 @@ def formatted_case():
                 notes=["The ratio column is plain / formatted: 0.5 would be twice as slow."])
 
 
-def demo_own_work_case():
+def refresh_copy(source: Path, target: Path) -> None:
+    """Our own work of a refresh, in process: ``source`` copied to ``target``, refreshed
+    and saved there (no interpreter start or imports)."""
     from trade_resilience_xl.workbook.openpyxl_io import OpenpyxlBook
     from trade_resilience_xl.workbook.refresh import refresh
 
+    shutil.copy(source, target)
+    book = OpenpyxlBook(target)
+    try:
+        assert refresh(book).ok
+        book.save()
+    finally:
+        book.close()
+
+
+def demo_own_work_case():
     folder = tmpdir() / "own"
     folder.mkdir(exist_ok=True)
     demo = _demo(folder / "demo.xlsx")
     target = folder / "out.xlsx"
 
     def own_work():
-        shutil.copy(demo, target)
-        book = OpenpyxlBook(target)
-        try:
-            assert refresh(book).ok
-            book.save()
-        finally:
-            book.close()
+        refresh_copy(demo, target)
 
     return Case("refresh-demo-own", "refresh of the demo workbook, our own work (in "
                 "process: read, compute, write, save; no interpreter start or imports)",

@@ -24,8 +24,10 @@ import cases_after_index  # noqa: E402  (issue 14: coupling, obstacle, density)
 import cases_engine  # noqa: E402
 import cases_front  # noqa: E402
 import cases_refresh  # noqa: E402
+import cases_scale  # noqa: E402  (issue 20: county scale)
 import cases_spatial  # noqa: E402  (issue 14: convergence, spatial)
 import machine  # noqa: E402
+import report  # noqa: E402
 from timing import Case, CaseResult, fmt_time, run_case  # noqa: E402
 
 
@@ -43,7 +45,9 @@ def builders(full: bool):
                cases_refresh.demo_own_work_case, cases_refresh.formatted_case,
                cases_refresh.big_refresh_case]
             # issue 14: convergence, spatial
-            + [cases_spatial.moran_case, cases_spatial.convergence_spatial_case])
+            + [cases_spatial.moran_case, cases_spatial.convergence_spatial_case]
+            # issue 20: county scale
+            + [cases_scale.phase_cases, cases_scale.moran_sparse_case, cases_scale.million_case])
 
 
 def build_all(full: bool):
@@ -184,6 +188,9 @@ def parse_args(argv=None):
     p.add_argument("--profile-all", action="store_true",
                    help="profile every case that ran, target or not")
     p.add_argument("--list", action="store_true", help="list the case keys and exit")
+    p.add_argument("--save", metavar="REPORT.md", type=Path,
+                   help="also write the report to this file (header: commit and machine) and "
+                        "copy its results table into README.md's Benchmarks section")
     return p.parse_args(argv)
 
 
@@ -192,8 +199,20 @@ def main(argv=None) -> int:
     if opts.list:
         for case in build_all(opts.full):
             print(f"{case.key:24} {case.name} ({case.size})")
+        print(f"{'growth':24} the refresh and every sheet builder at 500, 2,000, 8,000 units")
         return 0
+    if opts.save is None:
+        return run(opts)
+    with report.Tee() as captured:
+        status = run(opts)
+    report.save(opts.save, captured.getvalue())
+    log(f"report saved to {opts.save}; README.md's Benchmarks table copied from it")
+    return status
+
+
+def run(opts) -> int:
     print("# trade_resilience_xl benchmarks\n")
+    print(report.commit_line() + "\n")
     print(machine.markdown())
     print()
     started = time.perf_counter()
@@ -227,6 +246,9 @@ def main(argv=None) -> int:
     growth = dagum_growth(results)
     if growth:
         print("\n" + growth)
+    if not opts.only or any(fnmatch.fnmatch("growth", p) or p in "growth" for p in opts.only):
+        log("- growth: the refresh and every sheet builder by size")
+        print("\n" + cases_scale.growth_section(log))
     remarks = [(r.case.key, r.remark) for r in results if r.remark]
     if remarks:
         print("\n## Agreement checks (before timing)\n")

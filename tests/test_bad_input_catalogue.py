@@ -808,8 +808,10 @@ def county_panel(units: int, years: int = 30):
         reason="set TR_SLOW_TESTS=1 for the 100,000-row refresh")),
 ])
 def test_large_panels_are_refreshed_not_refused(units, tmp_path, capsys):
-    """Rule: no row limit. County panels (~3,000 units x 30 years) exist; a refresh of one
-    is slower than a small one but works (building the workbook takes most of the time)."""
+    """Rule: no row limit below MAX_PANEL_ROWS (300,000 unit-years; above it a panel is
+    refused up front in one line, tests/test_growth.py). County panels (~3,000 units x 30
+    years) exist; a refresh of one is slower than a small one but works (building the
+    workbook takes most of the time)."""
     path = build_workbook(tmp_path / "county.xlsx", data=county_panel(units),
                           macro_enabled=False)
     assert cli.main(["refresh", str(path)]) == 0

@@ -61,25 +61,60 @@ def neighbour_lists(units, pairs) -> dict[str, list[str]]:
     return lists
 
 
-def row_standardised(units, pairs) -> tuple[np.ndarray, list[str]]:
-    """Row-standardised symmetric contiguity matrix over ``units`` and the islands.
+@dataclass(frozen=True)
+class Contiguity:
+    """Row-standardised binary contiguity kept sparse, in compressed-row form: unit i's
+    neighbours are ``neighbour[start[i]:start[i + 1]]`` (ascending), each weighing
+    1 / ``cards[i]``. Memory and work grow with the borders, not with n² (a county list of
+    3,000 units has some 20,000 entries where a dense matrix has 9 million)."""
+
+    start: np.ndarray          # (n + 1,) offsets into ``neighbour``
+    neighbour: np.ndarray      # (entries,) column of each entry
+    cards: np.ndarray          # (n,) neighbours per unit; 0 for an island
+    islands: list
+
+    @property
+    def row(self) -> np.ndarray:
+        """The row (unit) of each entry."""
+        return np.repeat(np.arange(self.cards.size), self.cards)
+
+    @property
+    def weight(self) -> np.ndarray:
+        """Each entry's weight 1 / cards of its row."""
+        return np.repeat(1.0 / np.maximum(self.cards, 1), self.cards)
+
+    def lag(self, z: np.ndarray) -> np.ndarray:
+        """W z for z of shape (n,) or (n, T): the mean over each unit's neighbours, 0 for an
+        island (an empty row)."""
+        out = np.zeros(z.shape)
+        has = self.cards > 0
+        if self.neighbour.size:
+            # reduceat over the non-empty rows only: their starts are strictly increasing.
+            weighted = z[self.neighbour] * self.weight.reshape((-1,) + (1,) * (z.ndim - 1))
+            out[has] = np.add.reduceat(weighted, self.start[:-1][has], axis=0)
+        return out
+
+
+def row_standardised(units, pairs) -> Contiguity:
+    """Row-standardised symmetric contiguity over ``units`` (sparse) and its islands.
 
     Pairs naming a unit not among ``units`` are dropped (a subset of the provinces keeps
     the borders among themselves); a pair of a unit with itself is refused.
     """
     index = {u: i for i, u in enumerate(units)}
     n = len(units)
-    adjacency = np.zeros((n, n))
+    links = []
     for k, (a, b) in enumerate(pairs):
         if a == b:
             raise InputError(f"neighbour pair {k + 1} links {a} with itself", row=k)
         if a in index and b in index:
-            adjacency[index[a], index[b]] = adjacency[index[b], index[a]] = 1.0
-    degree = adjacency.sum(axis=1)
-    islands = [units[i] for i in np.flatnonzero(degree == 0)]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        w = np.where(degree[:, None] > 0, adjacency / degree[:, None], 0.0)
-    return w, islands
+            links.append((index[a], index[b]))
+    edges = np.array(links, dtype=np.intp).reshape(-1, 2)
+    both = np.unique(np.concatenate([edges, edges[:, ::-1]]), axis=0)   # sorted, no repeats
+    cards = np.bincount(both[:, 0], minlength=n)
+    start = np.concatenate([[0], np.cumsum(cards)])
+    islands = [units[i] for i in np.flatnonzero(cards == 0)]
+    return Contiguity(start, both[:, 1], cards, islands)
 
 
 # ---------------------------------------------------------------------------- kernels
@@ -90,43 +125,60 @@ def _pseudo_p(permuted, observed, tol):
     return (np.minimum(count, reps - count) + 1.0) / (reps + 1.0)
 
 
-def moran_kernel(x: np.ndarray, w: np.ndarray, order: np.ndarray):
+# Gathered neighbour values per block of permutations: bounds memory at about 24 MB.
+_BLOCK_VALUES = 3_000_000
+
+
+def moran_kernel(x: np.ndarray, w: Contiguity, order: np.ndarray):
     """Global I of each column of ``x`` (units, years) and its pseudo p over the row orders
     ``order`` (permutations, units), shared by all columns."""
-    n = x.shape[0]
-    s0 = w.sum()
+    n, years = x.shape
+    weight = w.weight
+    s0 = weight.sum()
     z = x - x.mean(axis=0)
     zz = (z * z).sum(axis=0)
-    observed = (n / s0) * np.einsum("it,ij,jt->t", z, w, z) / zz
-    zp = z[order]                                              # (P, n, T)
-    # One batched matrix product for every lag (BLAS), about 3x an einsum over p, i, j, t.
-    permuted = (n / s0) * (zp * np.matmul(w, zp)).sum(axis=1) / zz
+    observed = (n / s0) * (z * w.lag(z)).sum(axis=0) / zz
+    # z'Wz of a permuted z is a sum over the entries (i, j) of W: w_ij z[order[i]] z[order[j]];
+    # W's pattern is symmetric, so each border once with w_ij + w_ji (half the work).
+    row, col = w.row, w.neighbour
+    once = row < col
+    row, col, both = row[once], col[once], weight[once] + 1.0 / w.cards[col[once]]
+    permuted = np.empty((order.shape[0], years))
+    block = max(1, _BLOCK_VALUES // max(row.size * years, 1))
+    for first in range(0, order.shape[0], block):
+        rows = order[first:first + block]
+        pairs = z[rows[:, row]] * z[rows[:, col]]                    # (b, borders, T)
+        permuted[first:first + block] = np.matmul(both, pairs)       # (b, T)
+    permuted *= (n / s0) / zz
     tol = 1e-12 * np.maximum(np.abs(observed), 1e-300)
     return observed, _pseudo_p(permuted, observed, tol)
 
 
-def local_moran_kernel(x: np.ndarray, w: np.ndarray, draws: np.ndarray):
+def local_moran_kernel(x: np.ndarray, w: Contiguity, draws: np.ndarray):
     """Local I, quadrant codes (0..3 as QUADRANTS; -1 for islands) and conditional-
     randomisation pseudo p (NaN for islands) of one vector ``x`` (units,).
 
     ``draws`` (permutations, >= max neighbours) are positions among the other n - 1 units,
-    as esda draws them: unit i's k-th permutation takes the values at draws[k, :c_i].
-    Equal weights per row (row-standardised binary contiguity) make the lag their mean.
+    as esda draws them: unit i's k-th permutation takes the values at draws[k, :c_i]
+    (position d is unit d + (d >= i): unit i itself left out). Equal weights per row
+    (row-standardised binary contiguity) make the lag their mean.
     """
     n = x.shape[0]
     z = x - x.mean()
     zz = (z * z).sum()
-    lag = w @ z
+    lag = w.lag(z)
     local = (n - 1) * z * lag / zz
     quadrant = np.where(z > 0, np.where(lag > 0, 0, 3), np.where(lag > 0, 1, 2))
-    cards = (w > 0).sum(axis=1)
-    others = np.array([np.delete(z, i) for i in range(n)])     # (n, n-1): z without unit i
-    k = max(int(cards.max()), 1)
-    picked = others[:, draws[:, :k]]                           # (n, P, k)
-    running = np.cumsum(picked, axis=2)
+    cards = w.cards
+    # Running sums draw by draw (the order a cumulative sum adds in), each unit up to its
+    # own count: memory (n, permutations), never (n, n).
+    total = np.zeros((n, draws.shape[0]))
+    for k in range(int(cards.max())):
+        units = np.flatnonzero(cards > k)
+        position = draws[None, :, k]
+        total[units] += z[position + (position >= units[:, None])]
     island = cards == 0
-    take = np.maximum(cards, 1) - 1
-    lag_perm = running[np.arange(n), :, take] / np.maximum(cards, 1)[:, None]   # (n, P)
+    lag_perm = total / np.maximum(cards, 1)[:, None]                          # (n, P)
     permuted = ((n - 1) * z[:, None] * lag_perm / zz).T                       # (P, n)
     tol = 1e-12 * np.maximum(np.abs(local), 1e-300)
     p = _pseudo_p(permuted, local, tol)
@@ -185,10 +237,10 @@ def _checked(x, units, pairs, column_labels):
         when = "" if year is None else f" in {year}"
         raise InputError(f"the index is the same for every unit{when}; Moran's I is undefined",
                          column=t, year=year)
-    w, islands = row_standardised(units, pairs)
-    if len(islands) == n:
+    w = row_standardised(units, pairs)
+    if len(w.islands) == n:
         raise InputError("no unit has a neighbour among the units given; Moran's I is undefined")
-    return x, w, islands
+    return x, w, w.islands
 
 
 def _count(permutations):

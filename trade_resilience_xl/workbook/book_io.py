@@ -16,9 +16,11 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 def rectangular(rows) -> list[list]:
     """Rows padded with None to one width: list positions are cell positions, and a live
     Excel range takes only rectangles."""
-    rows = [list(r) for r in rows]
+    # Rows already lists of the full width are handed on, not copied (a million cells at
+    # county size); the others are copied and padded.
     width = max((len(r) for r in rows), default=0)
-    return [r + [None] * (width - len(r)) for r in rows]
+    return [r if type(r) is list and len(r) == width else list(r) + [None] * (width - len(r))
+            for r in rows]
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ import pandas as pd
 from trade_resilience_xl import paper
 from trade_resilience_xl.engine import InputError, direction_sign
 from trade_resilience_xl.engine.panel_data import prepare_panel, short_chinese_labels
+from trade_resilience_xl.workbook import layout
 from trade_resilience_xl.workbook.builder import build_workbook
 from trade_resilience_xl.workbook.cell_values import as_number, label_problem, missing_marker
 
@@ -217,6 +218,10 @@ def _panel_rows(path: Path, header, rows, codes) -> tuple[str, list[dict], bool]
         # Never dropped silently: it may be an indicator whose code is spelled differently.
         raise CsvError(f"{_where(path, 1, extra[0])}: not an indicator code of the indicator "
                        "table; list it there or remove the column")
+    # Counted before any row is parsed (a tidy file has one row per unit, year and code).
+    too_many = layout.too_many_rows(-(-len(rows) // len(codes)) if tidy else len(rows))
+    if too_many:
+        raise CsvError(f"{path}: {too_many}")
     records = []
     for number, fields in rows:
         unit, region = fields[unit_col], fields[cols["region"]]

@@ -90,6 +90,19 @@ DATA_NAMES_ROW = 2                 # indicator names above the indicator-code he
 DATA_HEADER_ROW = 3
 DATA_FIRST_ROW = DATA_HEADER_ROW + 1
 DATA_TABLE_NAME = "PanelData"
+# The largest panel a refresh or `new` takes (unit-years): 300,000 refresh in one to two
+# minutes with 1.5 GB on 2 busy shared cores (issue 20). Larger panels are refused up front
+# in one line rather than left to run for many minutes; Excel's own limit is 1,048,576 rows.
+MAX_PANEL_ROWS = 300_000
+
+
+def too_many_rows(rows: int) -> str:
+    """The one-line refusal of a panel of ``rows`` unit-years ("" when within the limit)."""
+    if rows <= MAX_PANEL_ROWS:
+        return ""
+    return (f"{rows:,} unit-years (rows) are more than the {MAX_PANEL_ROWS:,} this version "
+            "refreshes (1-2 minutes and 1.5 GB at the limit; see README, Limits): split the "
+            "panel, e.g. by region")
 REGION_CHOICES: tuple[str, ...] = REGIONS
 
 # Settings sheet.

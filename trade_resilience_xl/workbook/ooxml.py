@@ -99,11 +99,13 @@ def read_parts(path: str | os.PathLike | IO[bytes]) -> dict[str, bytes]:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-def write_package(path: str | os.PathLike, names: Iterable[str], new: dict[str, bytes],
+def write_package(path: str | os.PathLike, names: Iterable[str],
+                  new: dict[str, bytes] | dict[str, bytes | Iterable[bytes]],
                   source: str | os.PathLike | None = None) -> None:
     """Write the parts ``names`` as a package at ``path``, atomically.
 
-    A part is ``new[name]`` when given there, else copied from the package at ``source``
+    A part is ``new[name]`` when given there (bytes, or pieces of bytes deflated as they
+    are made), else copied from the package at ``source``
     as its compressed bytes (``zip_writer``: streamed, never held whole in memory, and
     byte-identical). A temp file beside ``path`` is filled, fsynced and moved over it
     (``atomic.replacing``): a crash or a full disk never leaves a half-written workbook.

@@ -31,13 +31,18 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl.utils.cell import range_boundaries
 
 from trade_resilience_xl.workbook import ooxml, result_marks
 from trade_resilience_xl.workbook.chart_xml import chart_xml, drawing_xml
-from trade_resilience_xl.workbook.result_sheet_xml import SheetWrites, code_name, sheet_xml
+from trade_resilience_xl.workbook.result_sheet_xml import (
+    SheetWrites,
+    code_name,
+    sheet_xml_parts,
+)
 from trade_resilience_xl.workbook.result_styles import merge_formats
 
 SHEET_HEAD_BYTES = 64 * 1024        # sheetPr (with the codeName) is the first child
@@ -79,7 +84,7 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) ->
     with zipfile.ZipFile(source) as archive:
         names = archive.namelist()
         existing = set(names)
-        new: dict[str, bytes] = {}
+        new: dict[str, bytes | Iterable[bytes]] = {}
         workbook = archive.read(ooxml.WORKBOOK_PART)
         workbook_rels = archive.read(ooxml.WORKBOOK_RELS_PART)
         tabs = ooxml.sheets(workbook, workbook_rels)
@@ -133,8 +138,9 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) ->
                 old_code_name = None
             overrides[part] = ooxml.WORKSHEET_CONTENT_TYPE
             drawing_rel = _add_charts(name, writes, part, existing, new, overrides)
-            new[part] = sheet_xml(writes, style_index, code_name=old_code_name,
-                                  drawing_rel=drawing_rel)
+            # Made while the package is written, piece by piece (see sheet_xml_parts).
+            new[part] = sheet_xml_parts(writes, style_index, code_name=old_code_name,
+                                        drawing_rel=drawing_rel)
 
         # The calculation chain: dropped when it names a cell of a result sheet.
         result_ids = {sheets[n]["sheetId"] for n in results if n in sheets}
@@ -202,7 +208,8 @@ def _first_cell(source: Path, sheet: str):
 
 
 def _add_charts(sheet: str, writes: SheetWrites, part: str, existing: set[str],
-                new: dict[str, bytes], overrides: dict[str, str]) -> str | None:
+                new: dict[str, bytes | Iterable[bytes]], overrides: dict[str, str]
+                ) -> str | None:
     """Add the drawing and chart parts of ``writes`` (and the sheet's relationships part)
     to ``new``; return the sheet's relationship id of its drawing (None: no charts)."""
     if not writes.charts:

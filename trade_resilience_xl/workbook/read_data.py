@@ -4,6 +4,7 @@ note about it (``data_notes``). Every problem names its cell; nothing is guessed
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -162,18 +163,24 @@ class _Labels:
 
     def __init__(self):
         self.first: dict[str, tuple[str, str]] = {}
+        self.fine: set[str] = set()      # spellings already accepted: no key to compute
 
     def clash(self, text: str, cell: str) -> str:
+        if text in self.fine:
+            return ""
         spelling, where = self.first.setdefault(label_key(text), (text, cell))
         if spelling == text:
+            self.fine.add(text)
             return ""
         return (f"{quote(text)} here and {quote(spelling)} in {where} differ only in case, "
                 "spaces or full-width letters; spell them one way")
 
 
 def _label(row, number, columns, role, name, problems, labels):
-    cell = columns.cell(number, role)
     value = row[columns.of[role]]
+    if type(value) is str and value in labels.fine:
+        return value.strip()                  # the common case: a spelling seen before
+    cell = columns.cell(number, role)
     if blank(value):
         problems.append(Problem(SHEET, cell, f"{name} is empty"))
         return ""
@@ -184,18 +191,23 @@ def _label(row, number, columns, role, name, problems, labels):
     return str(value).strip()
 
 
-def _number(row, number, columns, name, record, problems, marked):
-    value = row[columns.of[name]]
-    cell = columns.cell(number, name)
+def _number(value, number, columns, name, record, problems, marked):
+    # The cell's address is worked out only for a message: most cells are plain numbers.
+    # Plain numbers skip as_number (which gives the same); text and the rest go through it.
+    if type(value) is float and math.isfinite(value):
+        return value
+    if type(value) is int:
+        return float(value)
     if missing_marker(value):
-        marked.append(f"{cell}: {quote(value.strip())}")
+        marked.append(f"{columns.cell(number, name)}: {quote(value.strip())}")
         return float("nan")
     try:
         parsed = as_number(value)
     except (ValueError, TypeError) as error:
         label = "Population" if name == "population" else name
         hint = str(error) if isinstance(error, ValueError) and str(error) else ""
-        problems.append(Problem(SHEET, cell, f"{label} for {record['unit']}, "
+        problems.append(Problem(SHEET, columns.cell(number, name),
+                                f"{label} for {record['unit']}, "
                                 f"{record.get('year', '?')} is {describe(value)}; "
                                 + (hint or "a number is expected")))
         return float("nan")
@@ -206,7 +218,10 @@ def parse_rows(rows, columns: DataColumns, codes, problems) -> ParsedRows:
     """One record per non-empty row: unit, region, year, [population], one value per code."""
     unit_name = english(columns.unit_label)
     numeric = (["population"] if "population" in columns.of else []) + list(codes)
-    records, sheet_rows, marked = [], [], []
+    numeric_cols = [(name, columns.of[name]) for name in numeric]
+    # The frame's columns filled row by row (a dict per row costs more to build a frame of).
+    table: dict[str, list] = {name: [] for name in ["unit", "region", "year"] + numeric}
+    sheet_rows, marked = [], []
     seen, region_of = {}, {}
     labels = {role: _Labels() for role in LABEL_ROLES}
     for r in range(columns.header_row, len(rows)):
@@ -234,15 +249,19 @@ def parse_rows(rows, columns: DataColumns, codes, problems) -> ParsedRows:
                                     f"{key[0]} has a second row for {key[1]} (first in row "
                                     f"{seen[key]})"))
         seen.setdefault(key, number)
-        for name in numeric:
-            record[name] = _number(row, number, columns, name, record, problems, marked)
-        records.append(record)
+        for name in ("unit", "region"):
+            table[name].append(record[name])
+        table["year"].append(record.get("year", float("nan")))
+        for name, c in numeric_cols:
+            table[name].append(_number(row[c], number, columns, name, record, problems,
+                                       marked))
         sheet_rows.append(number)
         if len(problems) >= MAX_PROBLEMS:
             break
-    if not records and not problems:
+    if not sheet_rows and not problems:
         problems.append(Problem(SHEET, L.cell_name(columns.header_row + 1, 1), "no data rows"))
-    return ParsedRows(pd.DataFrame(records), sheet_rows, marked)
+    frame = pd.DataFrame(table) if sheet_rows else pd.DataFrame()
+    return ParsedRows(frame, sheet_rows, marked)
 
 
 # ---------------------------------------------------------------------------- notes
@@ -273,6 +292,12 @@ def read_data(rows, codes, indicator_cells, merged, problems) -> DataSheet | Non
     notes: list[str] = []
     columns = resolve_columns(rows, codes, indicator_cells, merged, problems, notes)
     if columns is None:
+        return None
+    # Rows below the header (blank ones included): refused before any is parsed.
+    too_many = L.too_many_rows(len(rows) - columns.header_row)
+    if too_many:
+        problems.append(Problem(SHEET, L.cell_name(columns.header_row + L.MAX_PANEL_ROWS + 1, 1),
+                                f"the Data sheet has {too_many}"))
         return None
     parsed = parse_rows(rows, columns, codes, problems)
     if problems:

@@ -89,10 +89,12 @@ def coupling_sheet(result: PanelResult, labels: Labels) -> SheetContent:
 
 def _coordination_by_unit(table, panel, labels, years, top) -> Block:
     wide = table.pivot(index="unit", columns="year", values="coordination").reindex(panel.units)
-    last = table[table.year == panel.years[-1]].set_index("unit")
+    last = table[table.year == panel.years[-1]].set_index("unit").reindex(panel.units)
     header = [labels.unit, "Region / 地区"] + years + [f"Class {years[-1]} / {years[-1]}年等级"]
-    rows = [[u, labels.region(r)] + list(wide.loc[u]) + [f"{last.class_en[u]} / {last.class_zh[u]}"]
-            for u, r in zip(panel.units, panel.regions)]
+    # Whole columns at once: a lookup by unit label per row costs a hash probe and a Series.
+    rows = [[u, labels.region(r)] + list(d) + [f"{en} / {zh}"]
+            for u, r, d, en, zh in zip(panel.units, panel.regions, wide.to_numpy(),
+                                       last.class_en, last.class_zh)]
     block = block_with_title(top, "Coupling coordination D by unit / 各单元耦合协调度",
                              header, rows)
     block.number_formats = sized_formats(block.rows, range(2, 2 + len(years)), 2)
@@ -114,14 +116,17 @@ def obstacle_sheet(result: PanelResult, labels: Labels) -> SheetContent:
         word = f"{year}" if basis != "mean" else "mean / 均值"
         for ordinal in ORDINALS:
             header += [f"{ordinal} ({word})", "O"]
+    # One pass over the top-three table (a filter per unit would scan it once per unit).
+    ranked: dict[tuple[str, str], list] = {}
+    for basis, unit, factor, obstacle in zip(top_table.basis, top_table.unit, top_table.factor,
+                                             top_table.obstacle):
+        ranked.setdefault((basis, unit), []).extend((factor, obstacle))
     rows = []
     for unit, region in zip(panel.units, panel.regions):
         row = [unit, labels.region(region)]
         for basis in (str(year), "mean"):
-            part = top_table[(top_table.unit == unit) & (top_table.basis == basis)]
-            for k in range(3):
-                row += ([part.factor.iloc[k], part.obstacle.iloc[k]] if k < len(part)
-                        else ["undefined / 无定义" if k == 0 else None, None])
+            part = ranked.get((basis, unit)) or ["undefined / 无定义", None]
+            row += part[:6] + [None] * (6 - len(part))
         rows.append(row)
     cells = rows_of([header] + rows)
     content.blocks.append(Block(f"A{TABLE_ROW}", cells,
@@ -152,11 +157,11 @@ def _obstacles_in_year(result, labels, year, codes, dims, top) -> Block:
     part = result.obstacles[result.obstacles.year == year]
     wide = part.pivot(index="unit", columns="factor", values="obstacle")
     header = [labels.unit, "Region / 地区"] + codes + [labels.dimension(d) for d in dims]
-    rows = []
-    for unit, region in zip(result.panel.units, result.panel.regions):
-        values = (list(wide.loc[unit, codes + dims]) if unit in wide.index
-                  else ["undefined / 无定义"] + [None] * (len(codes) + len(dims) - 1))
-        rows.append([unit, labels.region(region)] + values)
+    defined = set(wide.index)
+    values = wide.reindex(index=result.panel.units, columns=codes + dims).to_numpy()
+    undefined = ["undefined / 无定义"] + [None] * (len(codes) + len(dims) - 1)
+    rows = [[unit, labels.region(region)] + (list(v) if unit in defined else undefined)
+            for unit, region, v in zip(result.panel.units, result.panel.regions, values)]
     block = block_with_title(top, f"Obstacle degree in {year} / {year}年障碍度", header, rows)
     block.number_formats = {c: PCT for c in range(2, len(header))}
     return block

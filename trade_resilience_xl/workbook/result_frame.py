@@ -18,6 +18,11 @@ def head(sheet_blocks: list[Block], title: str, note: str) -> None:
 
 def value(x):
     """Plain Python values for cells (NaN -> empty)."""
+    kind = type(x)
+    if kind is float:                  # the common cases first: a million cells at county size
+        return None if x != x else x
+    if kind is str or kind is int:
+        return x
     if x is None:
         return None
     if isinstance(x, (np.floating, float)):

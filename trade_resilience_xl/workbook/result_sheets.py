@@ -99,8 +99,9 @@ def _wide_block(result: PanelResult, labels: Labels, index: str, top: int, title
     years = [int(y) for y in wide.columns]
     regions = dict(zip(result.panel.units, result.panel.regions))
     header = [labels.unit, "Region / 地区"] + years + ["Mean / 均值"]
-    rows = [[unit, labels.region(regions[unit])] + list(wide.loc[unit])
-            + [means.by_unit[unit]] for unit in wide.index]
+    rows = [[unit, labels.region(regions[unit])] + list(values) + [mean]
+            for unit, values, mean in zip(wide.index, wide.to_numpy(),
+                                          means.by_unit.reindex(wide.index))]
     rows.append(["Mean / 均值", None] + list(means.by_year) + [means.overall])
     cells = rows_of(([[title] + [None] * (len(header) - 1)] if title else []) + [header] + rows)
     header_rows = 2 if title else 1

@@ -19,6 +19,7 @@ import re
 from html import unescape
 
 from trade_resilience_xl.workbook import ooxml
+from trade_resilience_xl.workbook.helper_thread import Helper
 
 HEAD_BYTES = 4096
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -49,11 +50,23 @@ def plain_namespace(head: bytes) -> bool:
 
 
 def _chunks(stream):
-    """Text of the part in pieces that each end after a ``</row>`` (the last: the rest)."""
+    """Text of the part in pieces that each end after a ``</row>`` (the last: the rest).
+    The next piece is inflated in a helper thread (zlib lets go of the GIL) while the
+    caller scans this one. A scan stopped early (NotPlain) may leave that read running
+    when the caller closes the stream: it then fails in its thread, unseen, and the part
+    is read again by the general parser through a stream of its own."""
+    with Helper() as helper:
+        yield from _pieces(stream, helper)
+
+
+def _pieces(stream, helper):
     decoder = codecs.getincrementaldecoder("utf-8")()
     carry = ""
+    ahead = helper.submit(stream.read, CHUNK_BYTES)
     while True:
-        data = stream.read(CHUNK_BYTES)
+        data = ahead.result()
+        if data:
+            ahead = helper.submit(stream.read, CHUNK_BYTES)
         text = carry + decoder.decode(data, final=not data)
         if not data:
             if text:
