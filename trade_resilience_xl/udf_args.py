@@ -22,8 +22,7 @@ import numpy as np
 
 from trade_resilience_xl.engine import direction_sign
 from trade_resilience_xl.engine.validation import MAX_MAGNITUDE
-from trade_resilience_xl.workbook.cell_values import blank, label_key, label_problem, quote
-from trade_resilience_xl.workbook.sheet_headers import split_bilingual
+from trade_resilience_xl.workbook.cell_values import blank, quote
 
 
 class ArgError(ValueError):
@@ -72,7 +71,7 @@ def cells(value, arg: str):
     return "block", rows
 
 
-def _cells_word(n: int) -> str:
+def cells_word(n: int) -> str:
     return f"{n} cell" + ("" if n == 1 else "s")
 
 
@@ -98,7 +97,7 @@ def where(arg: str, kind: str, i: int = 0, j: int = 0) -> str:
 
 # ----------------------------------------------------------------------------- cells
 
-def _as_float(value) -> float | None:
+def as_float(value) -> float | None:
     """The float of a numeric cell, inf when beyond float range; None for non-numbers.
 
     Classic xlwings hands currency-formatted cells over as decimal.Decimal (pywin32's VT_CY).
@@ -115,7 +114,7 @@ def show(value) -> str:
     """A cell value as a message quotes it (cell_values.quote, the sheets' rule too)."""
     if isinstance(value, (bool, str)):
         return quote(value)
-    number = _as_float(value)
+    number = as_float(value)
     if number is None:
         return "not a number"
     return f"{number:g}" if math.isfinite(number) else "not a finite number"
@@ -131,7 +130,7 @@ def number_problem(value) -> str | None:
         return f"is text ({show(value)})"
     if isinstance(value, (dt.date, dt.time, dt.datetime)):
         return "is a date or time"
-    number = _as_float(value)
+    number = as_float(value)
     if number is None:
         return "is not a number"
     if not math.isfinite(number):
@@ -180,7 +179,7 @@ def _float_array(flat: list, kind: str, arg: str, shape) -> np.ndarray:
             raise ArgError(f"{where(arg, kind, k // width, k % width)} {problem}; "
                            "numbers expected")
     # Every cell is a usable number of some other type (Decimal, NumPy scalars).
-    return np.array([_as_float(v) for v in flat], dtype=float).reshape(shape)
+    return np.array([as_float(v) for v in flat], dtype=float).reshape(shape)
 
 
 def _number_matrix(value, arg: str, columns: int | None = None) -> tuple[np.ndarray, str]:
@@ -223,7 +222,7 @@ def number_table(value, arg: str) -> tuple[np.ndarray, str]:
 
 def check_count(arg: str, value, n: int, per: str) -> None:
     if np.size(value) != n:
-        raise ArgError(f"{arg} has {_cells_word(int(np.size(value)))} for {n} {per}")
+        raise ArgError(f"{arg} has {cells_word(int(np.size(value)))} for {n} {per}")
 
 
 # ----------------------------------------------------------------------------- typed args
@@ -259,50 +258,6 @@ def indicator_weights(value, m: int, arg: str = "weights") -> np.ndarray:
     return w
 
 
-def _label(value) -> str | None:
-    if value is None or isinstance(value, bool):
-        return None if value is None else show(value)
-    if isinstance(value, str):
-        return value.strip() or None
-    number = _as_float(value)
-    if number is None:
-        return str(value)
-    if not math.isfinite(number):
-        return None
-    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else f"{number:g}"
-
-
-def region_labels(value, n: int, arg: str = "regions", of: str = "scores") -> list[str]:
-    """One region name per unit; numbers are names too (1 -> "1")."""
-    kind, flat = line_of_cells(value, arg)
-    if len(flat) != n:
-        raise ArgError(f"{arg} has {_cells_word(len(flat))} for {n} rows of {of}")
-    labels, first = [], {}
-    for i, item in enumerate(flat):
-        label = _label(item)
-        if label is None:
-            problem = ("is blank or an error value" if item is None or isinstance(item, str)
-                       else "is not a finite number")
-            raise ArgError(f"{where(arg, kind, i)} {problem}; a region name expected")
-        problem = label_problem(item)
-        if problem:
-            raise ArgError(f"{where(arg, kind, i)} {problem}")
-        # "East", "east ", "ＥＡＳＴ": one region or two? Not guessed: refused.
-        j, spelling = first.setdefault(label_key(label), (i, item))
-        if spelling != item and isinstance(item, str) and isinstance(spelling, str):
-            raise ArgError(f"{where(arg, kind, j)} {show(spelling)} and {where(arg, kind, i)} "
-                           f"{show(item)} differ only in case, spaces or full-width letters; "
-                           "spell each region one way")
-        labels.append(label)
-    distinct = list(dict.fromkeys(labels))
-    if len(distinct) < 2:
-        raise ArgError(f"{arg} holds one region only ({show(distinct[0])}); a decomposition "
-                       "needs at least 2")
-    if len(distinct) == len(labels):
-        raise ArgError(f"{arg} has a different value for every unit: are pop and regions "
-                       "swapped?")
-    return labels
-
 
 def population(value, shape: tuple[int, int], arg: str = "pop",
                of: str = "scores") -> np.ndarray | None:
@@ -335,7 +290,7 @@ def shift(value, arg: str = "shift", default: float = 1.0) -> float:
         return default
     kind, values = cells(value, arg)
     if kind != "cell":
-        raise ArgError(f"{arg} must be a single cell; it has {_cells_word(len(values))}"
+        raise ArgError(f"{arg} must be a single cell; it has {cells_word(len(values))}"
                        if kind == "vector" else f"{arg} must be a single cell")
     problem = number_problem(values)
     if problem:
@@ -371,57 +326,3 @@ def inequality_values(x: np.ndarray, kind: str, arg: str, measure_name: str,
     if empty.any():
         place = f"{arg} column {int(np.argmax(empty)) + 1} is" if kind == "block" else f"{arg} are"
         raise ArgError(f"{place} all 0; {measure_name} needs a positive mean")
-
-
-# ------------------------------------------------------------ issue 14: convergence, spatial
-def unit_labels(value, n: int, arg: str = "units", of: str = "scores") -> list[str]:
-    """One distinct name per unit (row of ``of``)."""
-    kind, flat = line_of_cells(value, arg)
-    if len(flat) != n:
-        raise ArgError(f"{arg} has {_cells_word(len(flat))} for {n} rows of {of}")
-    seen: dict[str, int] = {}
-    for i, item in enumerate(flat):
-        label = _label(item)
-        problem = "is blank or an error value" if label is None else label_problem(item)
-        if problem:
-            raise ArgError(f"{where(arg, kind, i)} {problem}; a unit name expected")
-        if label in seen:
-            raise ArgError(f"{where(arg, kind, i)} repeats {show(item)} "
-                           f"({where(arg, kind, seen[label])}); each unit once")
-        seen[label] = i
-    return [_label(item) for item in flat]
-
-
-def dimension_names(value, arg: str = "dimensions") -> tuple[tuple[str, str],
-                                                              tuple[str | None, str | None]]:
-    """The two dimension names, each "Economic base" or "Economic base / 经济" as on the
-    Indicators sheet (the Chinese part: the short label in Chinese type names)."""
-    kind, flat = line_of_cells(value, arg)
-    if len(flat) != 2:
-        raise ArgError(f"{arg} has {_cells_word(len(flat))}; give the two dimension names, "
-                       "first and second")
-    first, second = (split_bilingual(name) for name in unit_labels(value, 2, arg, "dimensions"))
-    return (first[0], second[0]), (first[1], second[1])
-
-
-def neighbour_pairs(value, units: list[str], arg: str = "neighbours") -> list[tuple[str, str]]:
-    """(unit, neighbour) rows of a two-column range; every name must be one of ``units``."""
-    kind, rows = cells(value, arg)
-    rows = [rows] if kind == "vector" else rows
-    if kind == "cell" or len(rows[0]) != 2:
-        raise ArgError(f"{arg} must be two columns (unit, neighbour), one pair per row")
-    known, pairs = set(units), []
-    for i, row in enumerate(rows):
-        names = [_label(v) for v in row]
-        if names == [None, None]:
-            continue
-        for j, name in enumerate(names):
-            if name not in known:
-                shown = "is blank" if name is None else f"{show(row[j])} is not in units"
-                raise ArgError(f"{where(arg, 'block', i, j)} {shown}")
-        if names[0] == names[1]:
-            raise ArgError(f"{where(arg, 'block', i, 1)} pairs {show(row[0])} with itself")
-        pairs.append((names[0], names[1]))
-    if not pairs:
-        raise ArgError(f"{arg} lists no pairs")
-    return pairs

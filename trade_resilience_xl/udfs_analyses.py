@@ -8,6 +8,7 @@ import xlwings as xw
 
 from trade_resilience_xl import engine
 from trade_resilience_xl import udf_args as args
+from trade_resilience_xl import udf_labels as label_args
 from trade_resilience_xl import udf_results as results
 from trade_resilience_xl.udf_results import excel_function
 from trade_resilience_xl.udfs_index import (
@@ -117,7 +118,7 @@ def SIGMA_CONVERGENCE(scores, regions=None):
     ("Sigma-convergence: standard deviation (divisor n) and coefficient of variation across "
      "units, overall and by region; one column per column of scores.")
     x, kind = args.number_table(scores, "scores")
-    groups = None if regions is None else args.region_labels(regions, x.shape[0])
+    groups = None if regions is None else label_args.region_labels(regions, x.shape[0])
     with results.engine_errors_in("scores", kind):
         s = engine.sigma_convergence(x, groups)
     rows = [["SD", *s.sd[:, 0]], ["CV", *s.cv[:, 0]]]
@@ -155,14 +156,14 @@ def BETA_CONVERGENCE(scores, years=None):
 def _spatial_inputs(scores, units, neighbours, permutations, seed):
     x, kind = args.number_table(scores, "scores")
     x = x if x.ndim == 2 else x[:, None]
-    names = args.unit_labels(units, x.shape[0])
+    names = label_args.unit_labels(units, x.shape[0])
     if neighbours is None:
         pairs = engine.builtin_pairs(names)
         if pairs is None:
             raise args.ArgError("neighbours is missing and units are not China's provinces; "
                                 "give a two-column range (unit, neighbour)")
     else:
-        pairs = args.neighbour_pairs(neighbours, names)
+        pairs = label_args.neighbour_pairs(neighbours, names)
     reps = 999 if permutations is None else args.shift(permutations, "permutations", 999)
     if not float(reps).is_integer() or reps > engine.MAX_REPLICATES:
         raise args.ArgError(f"permutations is {reps:g}; a whole number "

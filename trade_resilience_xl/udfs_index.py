@@ -7,6 +7,7 @@ import xlwings as xw
 
 from trade_resilience_xl import engine
 from trade_resilience_xl import udf_args as args
+from trade_resilience_xl import udf_labels as label_args
 from trade_resilience_xl import udf_results as results
 from trade_resilience_xl.udf_results import excel_function
 
@@ -153,7 +154,7 @@ def RESILIENCE_TYPE(first, second, language="en", dimensions=None):
     if one.size < 3:
         raise args.ArgError(f"first has {one.size} cell{'s' if one.size > 1 else ''}; "
                             "at least 3 units expected")
-    names, short_zh = (None, None) if dimensions is None else args.dimension_names(dimensions)
+    names, short_zh = (None, None) if dimensions is None else label_args.dimension_names(dimensions)
     with results.engine_errors_in("first", args.cells(first, "first")[0]):
         result = engine.classify(np.column_stack([one, two]), dimensions=names,
                                  short_zh=short_zh)

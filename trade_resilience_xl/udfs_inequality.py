@@ -6,6 +6,7 @@ import xlwings as xw
 
 from trade_resilience_xl import engine
 from trade_resilience_xl import udf_args as args
+from trade_resilience_xl import udf_labels as label_args
 from trade_resilience_xl import udf_results as results
 from trade_resilience_xl.udf_results import excel_function
 
@@ -30,7 +31,7 @@ def _require_regions(regions):
 
 def _inequality_inputs(scores, regions, pop, measure_name, positive):
     x, kind = args.number_table(scores, "scores")
-    labels = args.region_labels(regions, x.shape[0])
+    labels = label_args.region_labels(regions, x.shape[0])
     population = args.population(pop, x.shape)
     args.inequality_values(x, kind, "scores", measure_name, positive)
     return x, kind, labels, population
