@@ -19,17 +19,17 @@ still told to refuse one, so no entity is ever expanded.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import zipfile
 from pathlib import Path
 from pyexpat import ExpatError, ParserCreate
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
-from trade_resilience_xl.workbook import ooxml
+from trade_resilience_xl.workbook import ooxml, sheet_scan
 from trade_resilience_xl.workbook.cell_values import UncalculatedFormula, quote
+from trade_resilience_xl.workbook.cell_xml import typed_value
 
 _SEP = "}"
 _M = ooxml.MAIN_NS + _SEP
@@ -196,8 +196,6 @@ class PackageReader:
                 raise DamagedPart(f"{sheet}!{bad}") from None
 
     def _read_sheet(self, part: str) -> tuple[list[list], list[str]]:
-        from trade_resilience_xl.workbook import sheet_scan
-
         cells = SheetCells(self._strings, self._dates, self.epoch)
         with self.archive.open(part) as stream:
             head = stream.read(sheet_scan.HEAD_BYTES)
@@ -346,31 +344,3 @@ def _value(cell: dict, strings, dates, epoch, pieces):
             return UncalculatedFormula("=" + formula)
         return None
     return typed_value(raw, kind, cell["s"], strings, dates, epoch)
-
-
-def typed_value(raw: str, kind: str, style, strings, dates, epoch):
-    """The value of a cell of type ``kind`` whose ``<v>`` holds ``raw``."""
-    if kind == "n":
-        number = xml_number(raw)
-        if style in dates:
-            return from_excel(number, epoch)
-        return number
-    if kind == "s":
-        if not (raw.isascii() and raw.isdigit()):
-            raise ValueError(raw)
-        return strings[int(raw)]
-    if kind == "b":
-        return raw.strip() in ("1", "true")
-    if kind == "d":
-        return _dt.datetime.fromisoformat(raw)
-    return raw                                   # "str" (formula text result), "e" (error)
-
-
-def xml_number(raw: str) -> int | float:
-    """The number a numeric cell's ``<v>`` holds: an ``int`` when written without decimals
-    or exponent, else a ``float``. Only ASCII text as spreadsheets write it (xsd:double):
-    Python's int()/float() would also take "7_2.76", "٧٢" (Arabic-Indic) or "７２" and read
-    a crafted value as a number nobody wrote (issue 23); ValueError for those."""
-    if not raw.isascii() or "_" in raw:
-        raise ValueError(raw)
-    return int(raw) if raw.lstrip("-").isdigit() else float(raw)

@@ -19,6 +19,7 @@ import re
 from html import unescape
 
 from trade_resilience_xl.workbook import ooxml
+from trade_resilience_xl.workbook.cell_xml import typed_value, xml_number
 from trade_resilience_xl.workbook.helper_thread import Helper
 
 HEAD_BYTES = 4096
@@ -84,8 +85,6 @@ def _pieces(stream, helper):
 def scan(stream, cells) -> None:
     """Put every cell value of the part read from ``stream`` into ``cells``
     (a ``package_reader.SheetCells``)."""
-    from trade_resilience_xl.workbook.package_reader import typed_value, xml_number
-
     try:
         _scan(stream, cells, typed_value, xml_number)
     except (ValueError, IndexError, OverflowError):
