@@ -21,7 +21,7 @@ LAST_EXCEL_ROW = 1_048_576
 
 def _demo(path: Path) -> Path:
     from trade_resilience_xl.example_data import load_example_panel
-    from trade_resilience_xl.workbook.builder import build_workbook
+    from trade_resilience_xl.workbook.template.builder import build_workbook
 
     return build_workbook(path, data=load_example_panel(), macro_enabled=False)
 
@@ -65,7 +65,7 @@ def _formatted_to_last_row(source: Path, target: Path) -> Path:
     column R (what "format the whole column" leaves when done cell by cell)."""
     with zipfile.ZipFile(source) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    from trade_resilience_xl.workbook import ooxml
+    from trade_resilience_xl.workbook.package import ooxml
 
     part = ooxml.sheet_part_name(parts, "Data")
     xml = parts[part].decode("utf-8")

@@ -62,13 +62,13 @@ class _Served:
 def phase_cases():
     from trade_resilience_xl.engine import compute_panel, prepare_panel
     from trade_resilience_xl.workbook import layout as L
-    from trade_resilience_xl.workbook import ooxml
+    from trade_resilience_xl.workbook.inputs.read_inputs import read_inputs
     from trade_resilience_xl.workbook.openpyxl_io import OpenpyxlBook
-    from trade_resilience_xl.workbook.package_reader import PackageReader
-    from trade_resilience_xl.workbook.package_update import save_package
-    from trade_resilience_xl.workbook.read_inputs import read_inputs
+    from trade_resilience_xl.workbook.package import ooxml
+    from trade_resilience_xl.workbook.package.package_reader import PackageReader
+    from trade_resilience_xl.workbook.package.package_update import save_package
     from trade_resilience_xl.workbook.refresh import _run, _write
-    from trade_resilience_xl.workbook.result_sheets import all_sheets
+    from trade_resilience_xl.workbook.results.result_sheets import all_sheets
 
     source = county_workbook()
     folder = tmpdir() / "phases"
@@ -251,12 +251,12 @@ def _best(call, times: int = 3) -> float:
 def _steps(path: Path) -> dict[str, float]:
     """Best-of-three seconds of the in-process refresh and of each sheet builder."""
     from trade_resilience_xl.workbook import layout as L
-    from trade_resilience_xl.workbook import result_sheets as rs
-    from trade_resilience_xl.workbook.labels import Labels
+    from trade_resilience_xl.workbook.inputs.read_inputs import read_inputs
     from trade_resilience_xl.workbook.openpyxl_io import OpenpyxlBook
-    from trade_resilience_xl.workbook.read_inputs import read_inputs
     from trade_resilience_xl.workbook.refresh import _run
-    from trade_resilience_xl.workbook.result_log import log_sheet
+    from trade_resilience_xl.workbook.results import result_sheets as rs
+    from trade_resilience_xl.workbook.results.labels import Labels
+    from trade_resilience_xl.workbook.results.result_log import log_sheet
 
     target = path.with_name(path.stem + "-out.xlsx")
 

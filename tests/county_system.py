@@ -80,7 +80,7 @@ def _chart_texts(path: Path) -> list[str]:
 
 def function_help() -> list[tuple[str, str]]:
     """What Excel's Insert Function shows: each UDF's description and argument help."""
-    from trade_resilience_xl.workbook.vba import _module_with_windows_decorators
+    from trade_resilience_xl.workbook.template.vba import _module_with_windows_decorators
 
     texts = []   # on Linux xlwings' decorators record nothing; the Windows ones do
     for value in vars(_module_with_windows_decorators("trade_resilience_xl.udfs")).values():

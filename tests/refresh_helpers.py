@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 
 from trade_resilience_xl.example_data import load_example_panel
-from trade_resilience_xl.workbook.builder import build_workbook
+from trade_resilience_xl.workbook.template.builder import build_workbook
 
 INPUT_SHEETS = ("Indicators", "Data", "Settings")
 

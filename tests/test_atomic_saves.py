@@ -11,9 +11,9 @@ import textwrap
 import pytest
 
 from trade_resilience_xl import cli
-from trade_resilience_xl.workbook import zip_writer
-from trade_resilience_xl.workbook.file_safety import UnsafeFileError
 from trade_resilience_xl.workbook.openpyxl_io import refresh_file
+from trade_resilience_xl.workbook.package import zip_writer
+from trade_resilience_xl.workbook.package.file_safety import UnsafeFileError
 
 from refresh_helpers import build_demo, values
 

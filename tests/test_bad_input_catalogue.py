@@ -45,10 +45,10 @@ import pytest
 
 from trade_resilience_xl import cli
 from trade_resilience_xl.example_data import load_example_panel
-from trade_resilience_xl.workbook.builder import build_workbook
-from trade_resilience_xl.workbook.file_safety import UnsafeFileError
 from trade_resilience_xl.workbook.openpyxl_io import check_file, opened_file, refresh_file
+from trade_resilience_xl.workbook.package.file_safety import UnsafeFileError
 from trade_resilience_xl.workbook.refresh import inspect
+from trade_resilience_xl.workbook.template.builder import build_workbook
 
 PYTHON_WORDS = re.compile(r"Traceback|\bNone\b|NoneType|numpy|float64|int64|<class|"
                           r"datetime\.|dtype|Error\(|Exception|\bnan\b(?!\")")

@@ -7,11 +7,16 @@ from openpyxl import load_workbook
 
 from trade_resilience_xl import paper
 from trade_resilience_xl.example_data import ILLUSTRATIVE_NOTE, load_example_panel
-from trade_resilience_xl.workbook import info_sheets, ooxml
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.builder import build_workbook
-from trade_resilience_xl.workbook.ooxml import METADATA_CONTENT_TYPE, METADATA_PART, sheet_part_name
-from trade_resilience_xl.workbook.ooxml import METADATA_REL as METADATA_REL_TYPE
+from trade_resilience_xl.workbook.package import ooxml
+from trade_resilience_xl.workbook.package.ooxml import (
+    METADATA_CONTENT_TYPE,
+    METADATA_PART,
+    sheet_part_name,
+)
+from trade_resilience_xl.workbook.package.ooxml import METADATA_REL as METADATA_REL_TYPE
+from trade_resilience_xl.workbook.template import info_sheets
+from trade_resilience_xl.workbook.template.builder import build_workbook
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 

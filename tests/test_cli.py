@@ -15,7 +15,7 @@ import pytest
 from trade_resilience_xl import cli, cli_workbook, excel_setup
 from trade_resilience_xl.example_data import load_example_panel
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.builder import build_workbook
+from trade_resilience_xl.workbook.template.builder import build_workbook
 
 NOTE = "Illustrative data, not official statistics"
 SCRIPT = Path(sys.executable).with_name("trade-resilience")

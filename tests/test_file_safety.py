@@ -14,8 +14,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from trade_resilience_xl.workbook import file_safety
-from trade_resilience_xl.workbook.file_safety import ArchiveLimits, UnsafeFileError
+from trade_resilience_xl.workbook.package import file_safety
+from trade_resilience_xl.workbook.package.file_safety import ArchiveLimits, UnsafeFileError
 
 BILLION_LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -241,7 +241,7 @@ def _archive_with_declared_members(path: Path, members: int, declared: int,
     the checks, without spending the time to deflate gigabytes here."""
     import zlib
 
-    from trade_resilience_xl.workbook.zip_writer import ZipWriter
+    from trade_resilience_xl.workbook.package.zip_writer import ZipWriter
 
     source = small_workbook(path.with_name("base.xlsx"))
     with zipfile.ZipFile(source) as base, open(source, "rb") as raw, open(path, "wb") as out:

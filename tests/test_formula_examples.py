@@ -18,7 +18,7 @@ from trade_resilience_xl import udfs
 from trade_resilience_xl.cli import main
 from trade_resilience_xl.example_data import load_example_panel
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.builder import build_workbook
+from trade_resilience_xl.workbook.template.builder import build_workbook
 
 EXAMPLE_ROWS = range(6, 20)      # the Formulas sheet's table: cell, formula, explanation
 

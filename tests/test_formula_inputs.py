@@ -47,7 +47,7 @@ def test_formula_examples_structured_references_cover_every_row(tmp_path):
     """The Formulas examples' data and directions are structured references: LibreOffice
     (like Excel) resolves them to the whole Data and Indicators tables, rows added included."""
     from trade_resilience_xl.workbook import layout as L
-    from trade_resilience_xl.workbook.info_sheets import structured_refs
+    from trade_resilience_xl.workbook.template.info_sheets import structured_refs
 
     soffice = lo_helpers.require_soffice()
     source = build_demo(tmp_path / "refs.xlsx")

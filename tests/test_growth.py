@@ -25,10 +25,10 @@ import pytest
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.engine.spatial import global_moran, local_moran
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook import result_sheets
-from trade_resilience_xl.workbook.labels import Labels
-from trade_resilience_xl.workbook.read_inputs import Inputs
-from trade_resilience_xl.workbook.result_log import log_sheet
+from trade_resilience_xl.workbook.inputs.read_inputs import Inputs
+from trade_resilience_xl.workbook.results import result_sheets
+from trade_resilience_xl.workbook.results.labels import Labels
+from trade_resilience_xl.workbook.results.result_log import log_sheet
 
 YEARS = 10
 LINEAR = 4                   # 4n units

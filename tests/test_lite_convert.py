@@ -21,7 +21,7 @@ from trade_resilience_xl import cli
 from trade_resilience_xl.excel_setup import committed_template
 from trade_resilience_xl.lite import program
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook import ooxml
+from trade_resilience_xl.workbook.package import ooxml
 
 import other_system as O
 

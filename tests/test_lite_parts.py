@@ -22,9 +22,9 @@ from trade_resilience_xl import cli
 from trade_resilience_xl.lite import program
 from trade_resilience_xl.lite.convert import make_lite
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook import ooxml
-from trade_resilience_xl.workbook.builder import build_workbook
-from trade_resilience_xl.workbook.info_sheets import NO_MACROS_NOTE
+from trade_resilience_xl.workbook.package import ooxml
+from trade_resilience_xl.workbook.template.builder import build_workbook
+from trade_resilience_xl.workbook.template.info_sheets import NO_MACROS_NOTE
 
 from lo_helpers import LibreOffice, require_soffice
 from refresh_helpers import build_demo

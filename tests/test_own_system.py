@@ -16,9 +16,9 @@ import pytest
 from trade_resilience_xl.cli import main
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.csv_panel import read_csv_panel
 from trade_resilience_xl.workbook.openpyxl_io import check_file
-from trade_resilience_xl.workbook.result_frame import TABLE_ROW
+from trade_resilience_xl.workbook.results.result_frame import TABLE_ROW
+from trade_resilience_xl.workbook.template.csv_panel import read_csv_panel
 
 import other_system as O
 from refresh_helpers import first_series_labels, values

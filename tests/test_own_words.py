@@ -71,7 +71,7 @@ def test_illustrative_warning_is_decided_by_what_the_data_is(tmp_path):
     import openpyxl
 
     from trade_resilience_xl.example_data import load_example_panel
-    from trade_resilience_xl.workbook.builder import build_workbook
+    from trade_resilience_xl.workbook.template.builder import build_workbook
 
     def about(data, note):
         path = build_workbook(tmp_path / "book.xlsx", data=data, data_note=note,
@@ -101,7 +101,7 @@ def test_county_workbook_about_speaks_of_its_data(county_book):
 def test_the_papers_indicators_on_other_units_cite_no_paper_table():
     """The paper's indicator system on counties: its type names (they are its dimensions'),
     but no "cf. paper Table N" and no 外贸 in titles, which describe the paper's provinces."""
-    from trade_resilience_xl.workbook.labels import Labels
+    from trade_resilience_xl.workbook.results.labels import Labels
 
     dims = ("Resistance and resilience ability", "Reconstruction ability")
     for regions, cited in ((False, False), (True, True)):

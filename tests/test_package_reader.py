@@ -8,8 +8,8 @@ import re
 import openpyxl
 import pytest
 
-from trade_resilience_xl.workbook import ooxml, sheet_scan
-from trade_resilience_xl.workbook.package_reader import PackageReader
+from trade_resilience_xl.workbook.package import ooxml, sheet_scan
+from trade_resilience_xl.workbook.package.package_reader import PackageReader
 
 CELLS = (
     '<row r="1">'

@@ -12,10 +12,10 @@ from trade_resilience_xl.engine import Settings
 from trade_resilience_xl.engine.entropy import CONSTANT_RTOL, no_range
 from trade_resilience_xl.example_data import load_example_panel
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.builder import build_workbook
 from trade_resilience_xl.workbook.cell_values import as_number, label_key
+from trade_resilience_xl.workbook.inputs.read_inputs import read_inputs
 from trade_resilience_xl.workbook.openpyxl_io import OpenpyxlBook
-from trade_resilience_xl.workbook.read_inputs import read_inputs
+from trade_resilience_xl.workbook.template.builder import build_workbook
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,16 @@ from trade_resilience_xl import paper
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.example_data import load_example_panel
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook import ooxml, ribbon
+from trade_resilience_xl.workbook.inputs.read_inputs import read_inputs
 from trade_resilience_xl.workbook.openpyxl_io import (
     OpenpyxlBook,
     check_file,
     clear_file,
     refresh_file,
 )
-from trade_resilience_xl.workbook.read_inputs import read_inputs
+from trade_resilience_xl.workbook.package import ooxml
 from trade_resilience_xl.workbook.refresh import refresh
+from trade_resilience_xl.workbook.template import ribbon
 
 from refresh_helpers import (
     INPUT_SHEETS,

@@ -8,8 +8,8 @@ import pandas as pd
 from trade_resilience_xl.engine import Settings, run_panel
 from trade_resilience_xl.example_data import load_example_panel
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.builder import build_workbook
 from trade_resilience_xl.workbook.openpyxl_io import refresh_file
+from trade_resilience_xl.workbook.template.builder import build_workbook
 
 from refresh_helpers import values
 

@@ -16,9 +16,10 @@ import openpyxl
 import pytest
 
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook import ooxml, ribbon
 from trade_resilience_xl.workbook.openpyxl_io import OpenpyxlBook, refresh_file
+from trade_resilience_xl.workbook.package import ooxml
 from trade_resilience_xl.workbook.refresh import refresh
+from trade_resilience_xl.workbook.template import ribbon
 
 from refresh_helpers import build_demo, values
 
@@ -280,7 +281,7 @@ LXML_FREE_REFRESH = textwrap.dedent("""
     book = OpenpyxlBook(sys.argv[1])
     assert refresh(book, now=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)).ok
     book.save()
-    from trade_resilience_xl.workbook.builder import build_workbook
+    from trade_resilience_xl.workbook.template.builder import build_workbook
     build_workbook(sys.argv[1] + ".template.xlsm")
 """)
 
@@ -346,7 +347,7 @@ def test_a_chart_sheet_named_like_a_result_sheet_is_refused(tmp_path):
         f'relationships/chartsheet" Target="/xl/{scores}"').encode()
     ooxml.write_parts(path, parts)
     before = path.read_bytes()
-    from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+    from trade_resilience_xl.workbook.package.file_safety import UnsafeFileError
 
     with pytest.raises(UnsafeFileError, match='w.xlsx: sheet "Scores" is not a worksheet'):
         refresh_file(path)
@@ -377,7 +378,7 @@ def test_appended_sheet_declares_its_relationship_prefix_where_others_do_so_loca
     <sheet> must not rely on a sibling's declaration."""
     from defusedxml import ElementTree as SafeET
 
-    from trade_resilience_xl.workbook.package_update import _with_sheets
+    from trade_resilience_xl.workbook.package.package_update import _with_sheets
 
     r = ooxml.DOC_RELS_NS
     workbook = (f'<workbook xmlns="{ooxml.MAIN_NS}"><sheets><sheet xmlns:r="{r}" name="A" '

@@ -13,10 +13,10 @@ import pytest
 
 from trade_resilience_xl.example_data import load_example_panel
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook import ooxml, result_marks
-from trade_resilience_xl.workbook.builder import build_workbook
-from trade_resilience_xl.workbook.file_safety import check_archive
 from trade_resilience_xl.workbook.openpyxl_io import clear_file, refresh_file
+from trade_resilience_xl.workbook.package import ooxml, result_marks
+from trade_resilience_xl.workbook.package.file_safety import check_archive
+from trade_resilience_xl.workbook.template.builder import build_workbook
 
 import lo_helpers
 

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from defusedxml import ElementTree as SafeET
 
-from trade_resilience_xl.workbook import ooxml, ribbon, vba
+from trade_resilience_xl.workbook.package import ooxml
+from trade_resilience_xl.workbook.template import ribbon, vba
 
 from refresh_helpers import openpyxl_resave
 

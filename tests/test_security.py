@@ -69,7 +69,7 @@ def test_openpyxl_uses_defusedxml():
 
 
 def _vba_modules():
-    from trade_resilience_xl.workbook import vba
+    from trade_resilience_xl.workbook.template import vba
     return vba, vba.standard_modules()
 
 
@@ -85,7 +85,7 @@ def _code_lines(source: str) -> list[str]:
 
 def test_ribbon_macros_only_run_this_package():
     """Each ribbon callback is one RunPython of a fixed function in this package."""
-    from trade_resilience_xl.workbook import vba
+    from trade_resilience_xl.workbook.template import vba
 
     source = vba.ribbon_callbacks_source()
     allowed = re.compile(r'^(Sub TR_\w+\(control As IRibbonControl\)|End Sub|'

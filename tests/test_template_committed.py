@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from oletools.olevba import VBA_Parser
 
-from trade_resilience_xl.workbook.builder import build_workbook
-from trade_resilience_xl.workbook.ooxml import read_parts, write_parts
-from trade_resilience_xl.workbook.vba import ribbon_callbacks_source, xlwings_udfs_source
+from trade_resilience_xl.workbook.package.ooxml import read_parts, write_parts
+from trade_resilience_xl.workbook.template.builder import build_workbook
+from trade_resilience_xl.workbook.template.vba import ribbon_callbacks_source, xlwings_udfs_source
 
 COMMITTED = Path(__file__).resolve().parents[1] / "workbook_template.xlsm"
 

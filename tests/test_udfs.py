@@ -555,7 +555,7 @@ def test_function_list_and_signatures():
 
 
 def test_generated_vba_module_has_every_function_with_optional_arguments():
-    from trade_resilience_xl.workbook.vba import xlwings_udfs_source
+    from trade_resilience_xl.workbook.template.vba import xlwings_udfs_source
 
     source = xlwings_udfs_source().replace("\r\n", "\n")
     headers = re.findall(r"^Function (\w+)\((.*)\)$", source, flags=re.M)

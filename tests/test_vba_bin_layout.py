@@ -13,7 +13,8 @@ import oletools.olevba as olevba  # a test requirement: missing must fail, not s
 import openpyxl
 import pytest
 
-from trade_resilience_xl.workbook import cfb_repairs, ooxml, vba
+from trade_resilience_xl.workbook.package import ooxml
+from trade_resilience_xl.workbook.template import cfb_repairs, vba
 
 XLWINGS_DIR = Path(__import__("xlwings").__file__).parent
 COMMITTED = Path(__file__).resolve().parents[1] / "workbook_template.xlsm"

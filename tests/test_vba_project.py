@@ -15,8 +15,9 @@ import pyopenvba  # a test requirement: missing must fail, not skip
 import pytest
 from defusedxml import ElementTree as SafeET
 
-from trade_resilience_xl.workbook import ooxml, vba
-from trade_resilience_xl.workbook.ribbon import BUTTONS, CALLBACK_MODULE
+from trade_resilience_xl.workbook.package import ooxml
+from trade_resilience_xl.workbook.template import vba
+from trade_resilience_xl.workbook.template.ribbon import BUTTONS, CALLBACK_MODULE
 
 import lo_helpers  # noqa: E402  (tests/ is on sys.path under pytest's rootdir import)
 from refresh_helpers import openpyxl_resave

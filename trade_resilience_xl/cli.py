@@ -210,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _one_line(error: BaseException) -> str:
     """The user-facing line for an expected failure (None for a real bug)."""
     from trade_resilience_xl.engine import InputError
-    from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+    from trade_resilience_xl.workbook.package.file_safety import UnsafeFileError
 
     if isinstance(error, (CommandError, UnsafeFileError)):
         return str(error)

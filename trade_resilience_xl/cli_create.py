@@ -13,7 +13,7 @@ from trade_resilience_xl.excel_setup import TEMPLATE_NAME
 
 def _new_workbook(out: Path, suffixes: tuple[str, ...], force: bool, what: str) -> None:
     """Refuse a target with another suffix, or an existing one without --force."""
-    from trade_resilience_xl.workbook import file_safety
+    from trade_resilience_xl.workbook.package import file_safety
 
     if out.suffix.lower() not in suffixes:
         raise CommandError(f"{out}: {what}")
@@ -31,7 +31,7 @@ def _needs_pyopenvba(what: str) -> None:
 def cmd_demo(args) -> int:
     from trade_resilience_xl.cli_headlines import headline_text
     from trade_resilience_xl.example_data import ILLUSTRATIVE_NOTE, example_csv
-    from trade_resilience_xl.workbook.csv_panel import build_from_csv
+    from trade_resilience_xl.workbook.template.csv_panel import build_from_csv
 
     out = Path(args.out or DEMO_NAME)
     _new_workbook(out, (".xlsx",), True, "the demo writes a workbook without macros; use a "
@@ -48,7 +48,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from trade_resilience_xl.workbook.csv_panel import CsvError, build_from_csv
+    from trade_resilience_xl.workbook.template.csv_panel import CsvError, build_from_csv
 
     out = Path(args.workbook)
     _new_workbook(out, (".xlsx",) if args.lite else (".xlsm", ".xlsx"), args.force,
@@ -81,7 +81,7 @@ def cmd_new(args) -> int:
 def cmd_template(args) -> int:
     from trade_resilience_xl.atomic import replacing
     from trade_resilience_xl.excel_setup import committed_template
-    from trade_resilience_xl.workbook import file_safety
+    from trade_resilience_xl.workbook.package import file_safety
 
     path = Path(args.path or TEMPLATE_NAME)
     macros = path.suffix.lower() == ".xlsm"
@@ -101,7 +101,7 @@ def cmd_template(args) -> int:
             copy.write(source.read_bytes())
         print(f"Wrote {path} (a copy of the committed template)")
         return EXIT_OK
-    from trade_resilience_xl.workbook.builder import build_workbook
+    from trade_resilience_xl.workbook.template.builder import build_workbook
 
     build_workbook(path, macro_enabled=macros)
     print(f"Wrote {path}" + ("" if macros else " (no macros: .xlsx)"))
@@ -125,7 +125,7 @@ def _lite(source: Path, out: Path, shown: Path | None = None) -> None:
 
 
 def cmd_lite(args) -> int:
-    from trade_resilience_xl.workbook import file_safety
+    from trade_resilience_xl.workbook.package import file_safety
 
     book = Path(args.workbook)
     if args.out is None:                 # the template's sheets, written to BOOK

@@ -106,7 +106,7 @@ def warn_about_xlwings_conf(book, path: Path) -> None:
 
 
 def check_target(source: Path, target: Path) -> None:
-    from trade_resilience_xl.workbook import file_safety
+    from trade_resilience_xl.workbook.package import file_safety
 
     if target.suffix.lower() != source.suffix.lower():
         # The package keeps the source's macros and content type; an .xlsm saved under an

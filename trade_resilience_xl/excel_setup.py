@@ -165,7 +165,7 @@ def place_template(destination: Path, force: bool) -> str:
     if source is not None:
         shutil.copyfile(source, destination)
     else:
-        from trade_resilience_xl.workbook.builder import build_workbook
+        from trade_resilience_xl.workbook.template.builder import build_workbook
 
         build_workbook(destination, macro_enabled=True)
     return f"wrote {destination}"

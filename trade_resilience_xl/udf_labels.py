@@ -16,7 +16,7 @@ from trade_resilience_xl.udf_args import (
     where,
 )
 from trade_resilience_xl.workbook.cell_values import label_key, label_problem
-from trade_resilience_xl.workbook.sheet_headers import split_bilingual
+from trade_resilience_xl.workbook.inputs.sheet_headers import split_bilingual
 
 
 def _label(value) -> str | None:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from trade_resilience_xl.lite.parts import add_lite_parts
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook import ooxml
+from trade_resilience_xl.workbook.package import ooxml
 
 #: Relationship types whose parts an xlwings Lite workbook does not carry, with what they are.
 LEFT_OUT = {ooxml.VBA_PROJECT_REL: "the VBA project", ooxml.CUSTOM_UI_REL: "the ribbon",
@@ -110,7 +110,7 @@ def make_lite(source: str | os.PathLike, target: str | os.PathLike | None = None
 def build_lite_workbook(target: str | os.PathLike) -> None:
     """The template's sheets (``builder.build_workbook`` without macros, live Formulas
     examples) plus the xlwings Lite program, written once to ``target``, complete."""
-    from trade_resilience_xl.workbook.builder import build_workbook
+    from trade_resilience_xl.workbook.template.builder import build_workbook
 
     with tempfile.TemporaryDirectory() as folder:
         make_lite(build_workbook(Path(folder) / "book.xlsx", macro_enabled=False), target)

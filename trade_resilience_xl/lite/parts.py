@@ -13,7 +13,7 @@ import json
 import uuid
 from xml.sax.saxutils import escape
 
-from trade_resilience_xl.workbook import ooxml
+from trade_resilience_xl.workbook.package import ooxml
 
 STORE_ID = "wa200008175"                # xlwings Lite in the Office add-in store
 STORE_REFERENCE_VERSION = "1.0.0.0"

@@ -21,10 +21,10 @@ from pathlib import Path
 from pyexpat import ExpatError
 
 from trade_resilience_xl.workbook.book_io import ChartSpec, cell_position
-from trade_resilience_xl.workbook.package_reader import DamagedPart, PackageReader
-from trade_resilience_xl.workbook.package_update import save_package
-from trade_resilience_xl.workbook.result_sheet_xml import SheetWrites
-from trade_resilience_xl.workbook.result_styles import CellFormat
+from trade_resilience_xl.workbook.package.package_reader import DamagedPart, PackageReader
+from trade_resilience_xl.workbook.package.package_update import save_package
+from trade_resilience_xl.workbook.package.result_sheet_xml import SheetWrites
+from trade_resilience_xl.workbook.package.result_styles import CellFormat
 
 HEADER_ROW_HEIGHT = 48   # three wrapped lines: bilingual headers in narrow columns
 
@@ -112,7 +112,7 @@ class OpenpyxlBook:
         made beside that file). A failure to write (disk full, ...) raises an
         ``UnsafeFileError`` naming the file; the original is untouched then.
         """
-        from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+        from trade_resilience_xl.workbook.package.file_safety import UnsafeFileError
 
         target = Path(path) if path is not None else self.path
         try:
@@ -136,7 +136,7 @@ DAMAGED = (ValueError, KeyError, zipfile.BadZipFile, ExpatError)
 
 
 def _damaged(path, error) -> Exception:
-    from trade_resilience_xl.workbook.file_safety import UnsafeFileError
+    from trade_resilience_xl.workbook.package.file_safety import UnsafeFileError
 
     # Parser messages can run over several lines; the first says what failed.
     reason = str(error).splitlines()[0] if str(error) else type(error).__name__
@@ -147,7 +147,7 @@ def _damaged(path, error) -> Exception:
 def opened_file(path: str | Path, write: bool = False):
     """An ``OpenpyxlBook`` after the file-safety checks (``write``: also those for saving
     in place); a refused or damaged file raises ``UnsafeFileError`` with one line."""
-    from trade_resilience_xl.workbook import file_safety
+    from trade_resilience_xl.workbook.package import file_safety
 
     if write:
         file_safety.check_for_update(path)

@@ -22,8 +22,13 @@ from trade_resilience_xl.workbook.book_io import (
     WorkbookIO,
     rectangular,
 )
-from trade_resilience_xl.workbook.read_inputs import InputProblems, Inputs, locate, read_inputs
-from trade_resilience_xl.workbook.result_sheets import all_sheets
+from trade_resilience_xl.workbook.inputs.read_inputs import (
+    InputProblems,
+    Inputs,
+    locate,
+    read_inputs,
+)
+from trade_resilience_xl.workbook.results.result_sheets import all_sheets
 
 __all__ = ["refresh", "check", "inspect", "clear", "RefreshReport", "Problem", "ChartSpec",
            "WorkbookIO"]

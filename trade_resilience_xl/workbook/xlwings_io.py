@@ -18,7 +18,7 @@ import xlwings as xw
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import refresh as _refresh
 from trade_resilience_xl.workbook.book_io import ChartSpec
-from trade_resilience_xl.workbook.result_frame import GAP
+from trade_resilience_xl.workbook.results.result_frame import GAP
 
 POINTS_PER_CM = 72 / 2.54
 CHART_TYPES = {"bar": "column_clustered", "line": "line_markers",
