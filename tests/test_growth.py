@@ -59,8 +59,7 @@ def _panel(n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         data[code] = rng.lognormal(0.0, 0.5, n * YEARS)
     indicators = pd.DataFrame({"code": codes, "indicator": codes,
                                "dimension": ["Economy"] * 3 + ["Society"] * 3,
-                               "direction": ["+", "+", "-", "+", "-", "+"],
-                               "paper_weight": [None] * 6})
+                               "direction": ["+", "+", "-", "+", "-", "+"]})
     return data, indicators
 
 
@@ -75,6 +74,7 @@ def _engine(n: int):
 def _inputs(n: int, result) -> Inputs:
     data, indicators = _panel(n)
     indicators["dimension_label"] = indicators["dimension"]
+    indicators["paper_weight"] = None           # the Indicators sheet's column, not the engine's
     return Inputs(indicators=indicators, data=data, settings=SETTINGS, settings_used=[],
                   data_rows=list(range(4, 4 + len(data))),
                   data_cols={c: k + 1 for k, c in enumerate(data.columns)}, data_header_row=3,
