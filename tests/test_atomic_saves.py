@@ -74,7 +74,7 @@ def test_disk_full_names_the_file_and_keeps_the_original(demo, tmp_path, monkeyp
 
 STOPPED_SAVE = textwrap.dedent("""
     import sys, time
-    from trade_resilience_xl.workbook import zip_writer
+    from trade_resilience_xl.workbook.package import zip_writer
     from trade_resilience_xl.workbook.openpyxl_io import refresh_file
     copy = zip_writer.ZipWriter.copy
     def slow_copy(self, *args):
