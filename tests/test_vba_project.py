@@ -155,8 +155,9 @@ def test_every_shipped_function_has_its_description():
 
     source = vba.xlwings_udfs_source()
     functions = re.findall(r"(?m)^Function (\w+)\(", source)
-    # 9 + issue 14: coupling, obstacle, density (3); convergence, spatial (4)
-    assert len(functions) == 9 + 3 + 4
+    # 9 + issue 14: coupling, obstacle, density (3); convergence, spatial (4) + issue 25:
+    # objective weights, rank agreement, Markov chain (3)
+    assert len(functions) == 9 + 3 + 4 + 3
     for name in functions:
         description = inspect.getdoc(getattr(udfs, name))
         assert (f'Function {name}(' in source and
@@ -203,7 +204,8 @@ def test_real_udfs_module_generates_and_parses():
     import trade_resilience_xl.udfs as udfs
     source = vba.xlwings_udfs_source("trade_resilience_xl.udfs")
     public = [name for name in dir(udfs) if inspect.isfunction(getattr(udfs, name))
-              and getattr(udfs, name).__module__ == udfs.__name__ and not name.startswith("_")]
+              and getattr(udfs, name).__module__ in (udfs.__name__, *udfs.topic_modules)
+              and not name.startswith("_")]
     assert re.findall(r"(?m)^Function (\w+)\(", source), (
         "no @xw.func found in trade_resilience_xl.udfs")
     for name in re.findall(r"(?m)^Function (\w+)\(", source):

@@ -455,3 +455,16 @@ def LOCAL_MORAN(scores, units, neighbours=None, permutations=999, seed=None):
     body = [[u, i, q, "" if pv is None or pv != pv else float(pv)]
             for u, i, q, pv in zip(names, loc.local_i.tolist(), loc.quadrant, p)]
     return [["Unit", "Local I", "Quadrant", "p-value"]] + body
+
+
+# issue 25: robustness of the weights, dynamics between levels (their own module; imported
+# here so that xlwings' generator, which reads dir(udfs), wraps them with the others)
+from trade_resilience_xl.udfs_robustness import (  # noqa: E402, F401
+    MARKOV_MATRIX,
+    OBJECTIVE_WEIGHTS,
+    RANK_AGREEMENT,
+)
+
+#: Modules whose functions this one re-exports; the VBA generator imports them afresh
+#: (lower case: every upper-case name here is a worksheet function).
+topic_modules = ("trade_resilience_xl.udfs_robustness",)

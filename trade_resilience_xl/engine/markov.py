@@ -31,6 +31,9 @@ def quantile_classes(values, k, rule="pooled"):
     points[-1] = 100.0
 
     def classes_of(sample, where):
+        if sample.size < k:
+            raise InputError(f"{sample.size} values{where} cannot form {k} quantile classes; "
+                             "choose fewer classes")
         breaks = np.percentile(sample, points)
         if len(np.unique(breaks)) < k:
             raise InputError(f"too many equal values{where} to form {k} quantile classes; "

@@ -146,8 +146,12 @@ def _module_with_windows_decorators(module_name: str) -> types.ModuleType:
     windows_decorators = {"func": udfs.xlfunc, "arg": udfs.xlarg, "ret": udfs.xlret,
                           "sub": udfs.xlsub, "script": udfs.xlsub}
     saved = {name: getattr(xlwings, name) for name in windows_decorators}
-    with _restored_sys_modules(module_name):
-        sys.modules.pop(module_name, None)
+    # Functions defined in topic modules that the UDF module imports (its topic_modules)
+    # must be decorated afresh too: a cached import keeps the no-op decorators.
+    topics = tuple(getattr(importlib.import_module(module_name), "topic_modules", ()))
+    with _restored_sys_modules(module_name, *topics):
+        for name in (*topics, module_name):
+            sys.modules.pop(name, None)
         try:
             for name, decorator in windows_decorators.items():
                 setattr(xlwings, name, decorator)
