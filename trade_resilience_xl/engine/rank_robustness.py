@@ -16,8 +16,6 @@ from .panel_data import PanelArrays
 from .settings import DEFAULT_SEED, MAX_REPLICATES, Settings
 from .topsis import topsis_kernel
 
-#: Pairs of units compared at once by Kendall's tau (rows x n sign products in memory).
-_TAU_CHUNK = 2048
 #: Unit-years x draws held at once in the perturbation (about 16 MB of doubles).
 _CELLS_PER_BATCH = 2_000_000
 
@@ -37,8 +35,50 @@ def average_ranks(x) -> np.ndarray:
     return ranks
 
 
+def _inversions(v) -> int:
+    """Pairs i < j with v[i] > v[j], by a bottom-up merge sort vectorised over all blocks of
+    a level (log2 n levels, one sort each): block offsets make one searchsorted serve every
+    left half at once."""
+    v = np.asarray(v, dtype=np.int64)
+    n = len(v)
+    stride = n + 1
+    index = np.arange(n)
+    total = 0
+    width = 1
+    while width < n:
+        pair = index // (2 * width)
+        right = (index // width) % 2 == 1
+        keys = pair * stride + v                      # sorted within each block of width
+        left_keys = keys[~right]                      # globally sorted: pairs ascend
+        query = keys[right]
+        at_most = np.searchsorted(left_keys, query, side="right")
+        before = np.searchsorted(left_keys, pair[right] * stride, side="left")
+        left_size = np.minimum(width, n - pair[right] * 2 * width)
+        total += int((left_size - (at_most - before)).sum())
+        v = np.sort(keys) - pair * stride             # merge: sort within blocks of 2 width
+        width *= 2
+    return total
+
+
+def concordance(a, b) -> int:
+    """Concordant minus discordant pairs of (a, b) in O(n log^2 n) (Knight 1966): pairs are
+    sorted by a, then b; pairs tied in a add 0, the others +1 or -1 by the order of b."""
+    n = len(a)
+    order = np.lexsort((b, a))
+    a_sorted, b_sorted = a[order], b[order]
+    b_rank = np.unique(b_sorted, return_inverse=True)[1].ravel()
+    total = n * (n - 1) // 2
+    tied_a, tied_b = _tied_pairs(a), _tied_pairs(b)
+    tied_both = _tied_pairs(np.stack([a_sorted, b_sorted], axis=1))
+    swaps = _inversions(b_rank)
+    # Of the pairs untied in a, those tied in b are neither; discordant pairs are the swaps.
+    untied = total - tied_a - tied_b + tied_both
+    return untied - 2 * swaps
+
+
 def _tied_pairs(x) -> int:
-    counts = np.unique(x, return_counts=True)[1]
+    """Pairs with equal values (equal rows, for a 2-D array)."""
+    counts = np.unique(np.asarray(x), return_counts=True, axis=0)[1]
     return int((counts * (counts - 1) // 2).sum())
 
 
@@ -72,13 +112,8 @@ def rank_agreement(a, b) -> RankAgreement:
     ra -= ra.mean()
     rb -= rb.mean()
     rho = float((ra @ rb) / np.sqrt((ra @ ra) * (rb @ rb)))
-    # Concordant minus discordant pairs, in row chunks so memory stays O(n * chunk).
-    net = 0
-    for start in range(0, n, _TAU_CHUNK):
-        rows = slice(start, start + _TAU_CHUNK)
-        net += int((np.sign(a[rows, None] - a[None, :])
-                    * np.sign(b[rows, None] - b[None, :])).sum())
-    tau = (net // 2) / np.sqrt(total - tied_a) / np.sqrt(total - tied_b)
+    net = concordance(a, b)
+    tau = net / np.sqrt(total - tied_a) / np.sqrt(total - tied_b)
     return RankAgreement(float(np.clip(rho, -1, 1)), float(np.clip(tau, -1, 1)), n)
 
 
