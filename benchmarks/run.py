@@ -24,6 +24,7 @@ import cases_after_index  # noqa: E402  (issue 14: coupling, obstacle, density)
 import cases_engine  # noqa: E402
 import cases_front  # noqa: E402
 import cases_refresh  # noqa: E402
+import cases_robustness  # noqa: E402  (issue 25: robustness, dynamics)
 import cases_spatial  # noqa: E402  (issue 14: convergence, spatial)
 import machine  # noqa: E402
 from timing import Case, CaseResult, fmt_time, run_case  # noqa: E402
@@ -43,7 +44,9 @@ def builders(full: bool):
                cases_refresh.demo_own_work_case, cases_refresh.formatted_case,
                cases_refresh.big_refresh_case]
             # issue 14: convergence, spatial
-            + [cases_spatial.moran_case, cases_spatial.convergence_spatial_case])
+            + [cases_spatial.moran_case, cases_spatial.convergence_spatial_case]
+            # issue 25: robustness of the weights, dynamics between levels
+            + cases_robustness.robustness_cases())
 
 
 def build_all(full: bool):

@@ -28,7 +28,7 @@ from trade_resilience_xl.engine import (
     weight_sensitivity,
 )
 from trade_resilience_xl.engine.markov import class_chain
-from trade_resilience_xl.engine.objective_weights import weights_kernel
+from trade_resilience_xl.engine.objective_weights import METHODS, weights_kernel
 from trade_resilience_xl.engine.rank_robustness import normalised_panel
 from trade_resilience_xl.engine.spatial import builtin_pairs, row_standardised
 from trade_resilience_xl.engine.special import chi2_sf
@@ -204,6 +204,16 @@ def test_nine_type_chain_equals_giddy():
     peer = giddy_markov.Markov(types, classes=np.arange(9), summary=False)
     np.testing.assert_array_equal(ours.counts, peer.transitions)
     np.testing.assert_allclose(ours.probabilities, peer.p, rtol=1e-12, atol=1e-15)
+    # The long run over the types that occur: giddy on the same chain relabelled 0..s-1.
+    seen = np.unique(types)
+    relabelled = np.searchsorted(seen, types)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        observed = giddy_markov.Markov(relabelled, summary=False)
+    assert ours.steady_state is not None and len(seen) < 9
+    np.testing.assert_allclose(ours.steady_state[seen], np.ravel(observed.steady_state),
+                               rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(np.delete(ours.steady_state, seen), 0.0)
 
 
 @pytest.mark.parametrize("stat,dof", [(0.0, 3), (0.5, 1), (3.84, 1), (15.0, 15), (40.2, 15),
@@ -234,3 +244,58 @@ def test_kendall_tau_on_many_tied_units_equals_scipy_and_is_fast():
     assert time.perf_counter() - start < 1.0
     assert r.kendall == pytest.approx(scipy.stats.kendalltau(a, b)[0], abs=1e-12)
     assert r.spearman == pytest.approx(scipy.stats.spearmanr(a, b)[0], abs=1e-12)
+
+
+@pytest.mark.parametrize("which", list(PANELS))
+def test_run_panel_tables_of_robustness_and_dynamics(which):
+    from trade_resilience_xl.engine import Settings
+    from trade_resilience_xl.engine.panel import compute_panel
+    from trade_resilience_xl.engine.panel_robustness_dynamics import (
+        robustness_dynamics,
+        spatial_lag,
+    )
+    arrays = PANELS[which]()
+    s = Settings(sensitivity_draws=200, markov_classes=3).checked()
+    nums = compute_panel(arrays, s)
+    ring = [(arrays.units[i], arrays.units[(i + 1) % len(arrays.units)])
+            for i in range(len(arrays.units))]
+    d = robustness_dynamics(arrays, nums, s, None if which == "demo" else ring)
+    assert set(d.method_weights["method"]) == set(METHODS)
+    np.testing.assert_allclose(d.method_weights.groupby("method")["weight"].sum(), 1.0)
+    assert len(d.method_ranks) == len(METHODS) * len(arrays.units)
+    same = d.agreement[d.agreement.method_a == d.agreement.method_b]
+    assert (same[["spearman", "kendall"]] == 1.0).all().all()
+    sums = d.markov.groupby(["chain", "from_class"])
+    totals = sums["probability"].sum()[sums["count"].sum() > 0]
+    np.testing.assert_allclose(totals, 1.0)
+    assert list(d.spatial_test["statistic"]) == ["Q", "LR"]
+    # The sparse lag equals the dense row-standardised W times the index.
+    pairs = builtin_pairs(arrays.units) if which == "demo" else ring
+    w, _ = row_standardised(arrays.units, pairs)
+    np.testing.assert_allclose(spatial_lag(arrays.units, pairs, nums.composite),
+                               w @ nums.composite, rtol=1e-14)
+    peer = _giddy_k(nums.composite, w, 3)
+    row = d.spatial_test.set_index("statistic")
+    assert row.loc["Q", "value"] == pytest.approx(peer.Q, rel=1e-12)
+    assert row.loc["LR", "p_value"] == pytest.approx(peer.LR_p_value, abs=1e-12)
+
+
+def _giddy_k(y, w, k):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return giddy_markov.Spatial_Markov(y, libpysal.weights.full2W(w), k=k, m=k, fixed=True)
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"combined_weights": "sum"}, "combined_weights"),
+    ({"sensitivity_concentration": 0}, "sensitivity_concentration"),
+    ({"markov_classes": 10}, "markov_classes"),
+    ({"markov_breaks": "decade"}, "markov_breaks"),
+    ({"robustness_year": "first"}, "robustness_year"),
+    ({"sensitivity_draws": -1}, "sensitivity_draws"),
+])
+def test_settings_of_robustness_and_dynamics_are_checked(change, field):
+    from trade_resilience_xl.engine import Settings
+    with pytest.raises(InputError) as caught:
+        Settings(**change).checked()
+    assert caught.value.field == field

@@ -131,17 +131,25 @@ def _chain(class_ids, k, breaks=None) -> MarkovChain:
         return MarkovChain(counts, p, pi, times, initial, final, class_ids, breaks,
                            [why] if why else [])
 
-    if (counts.sum(axis=1) == 0).any():
-        return made(why="some classes are never left from in the data (no row of "
+    # Classes never seen at all (a type no unit has) are left out of the chain's long run.
+    seen = (counts.sum(axis=1) > 0) | (counts.sum(axis=0) > 0)
+    if (counts.sum(axis=1)[seen] == 0).any():
+        return made(why="some classes are entered but never left in the data (no row of "
                         "transitions); no steady state is given")
-    closed = recurrent_classes(p)
+    sub = p[np.ix_(seen, seen)]
+    closed = recurrent_classes(sub)
     if len(closed) > 1:
         return made(why=f"the chain has {len(closed)} separate recurrent groups of classes; "
                         "no single steady state is given")
-    pi = steady_state(p)
-    if len(closed[0]) < k:
+    pi = np.zeros(k)
+    pi[seen] = steady_state(sub)
+    unseen = "" if seen.all() else f"; {int((~seen).sum())} classes never occur (steady state 0)"
+    if len(closed[0]) < seen.sum():
         return made(pi, why="some classes are never re-entered once left (transient); the "
-                            "steady state is 0 there and first passage times are not given")
+                            "steady state is 0 there and first passage times are not given"
+                            + unseen)
+    if not seen.all():
+        return made(pi, why="first passage times are not given" + unseen)
     return made(pi, mean_passage_times(p, pi))
 
 
@@ -222,8 +230,14 @@ def spatial_markov(values, w, k=4) -> SpatialMarkov:
     if w.shape != (len(y), len(y)):
         raise InputError(f"the weights are {w.shape[0]} x {w.shape[1]}; expected one row and "
                          f"column per unit ({len(y)})")
+    return spatial_markov_of_lag(y, w @ y, k)
+
+
+def spatial_markov_of_lag(values, lag, k=4) -> SpatialMarkov:
+    """``spatial_markov`` given the spatial lag (units x years) itself (from a sparse W)."""
+    y = _checked_panel(values)
     ids, breaks = quantile_classes(y, k)
-    lag_ids, _ = quantile_classes(w @ y, k)
+    lag_ids, _ = quantile_classes(np.asarray(lag, dtype=float), k)
     counts = transition_counts(ids, int(k), lag_ids, int(k))
     q, lr, dof = homogeneity(counts)
     if dof <= 0:

@@ -298,14 +298,24 @@ def weight_sensitivity(panel: PanelArrays, settings: Settings | None = None, *, 
     far = (by_year - y.max(axis=axis, keepdims=True).transpose(1, 0, 2)) ** 2
     near = (by_year - y.min(axis=axis, keepdims=True).transpose(1, 0, 2)) ** 2
 
+    def product(cube, w):
+        """cube (T, U, m) times w (T or 1, m, b): one BLAS product when w is one matrix."""
+        if w.shape[0] == 1:
+            return (cube.reshape(-1, cube.shape[-1]) @ w[0]).reshape(*cube.shape[:2], -1)
+        return cube @ w
+
     def index(w):                                                      # w (T or 1, m, b)
+        years = slice(None) if t is None else slice(t, t + 1)   # only the ranked year
+        w = w[years] if w.shape[0] > 1 else w
         if s.score == "weighted_sum":
-            out = by_year @ w
-        else:
-            d_plus, d_minus = np.sqrt(far @ w**2), np.sqrt(near @ w**2)
-            spread = d_plus + d_minus
-            out = np.where(spread > 0, d_minus / np.where(spread > 0, spread, 1.0), 0.0)
-        return out.mean(axis=0) if t is None else out[t]
+            return product(by_year[years], w).mean(axis=0)
+        squared = w * w
+        d_plus, d_minus = product(far[years], squared), product(near[years], squared)
+        np.sqrt(d_plus, out=d_plus)
+        np.sqrt(d_minus, out=d_minus)
+        d_plus += d_minus                     # the spread D+ + D-; 0 only where both are 0
+        np.divide(d_minus, d_plus, out=d_minus, where=d_plus > 0)
+        return d_minus.mean(axis=0)
 
     n_units = y.shape[0]
     point = index(base[:, :, None])[:, 0]
