@@ -299,3 +299,17 @@ def test_settings_of_robustness_and_dynamics_are_checked(change, field):
     with pytest.raises(InputError) as caught:
         Settings(**change).checked()
     assert caught.value.field == field
+
+
+def test_tidy_csv_holds_the_robustness_and_dynamics_tables(tmp_path):
+    from trade_resilience_xl.engine import run_panel
+    from trade_resilience_xl.tidy_csv import OPTIONAL_TABLES, write_tidy_csv
+    result = run_panel(load_example_panel(), paper_indicators(), columns=ROLES)
+    written = {p.name for p in write_tidy_csv(result, tmp_path)}
+    issue25 = {name for name, (attribute, _) in OPTIONAL_TABLES.items()
+               if attribute.startswith("robustness.")}
+    assert len(issue25) == 8 and issue25 <= written
+    test = pd.read_csv(tmp_path / "spatial_markov_test.csv")
+    assert list(test.columns) == ["statistic", "value", "dof", "p_value"]
+    assert test["value"].tolist() == [result.robustness.spatial_test["value"][0],
+                                      result.robustness.spatial_test["value"][1]]

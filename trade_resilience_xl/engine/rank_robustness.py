@@ -16,8 +16,9 @@ from .panel_data import PanelArrays
 from .settings import DEFAULT_SEED, MAX_REPLICATES, Settings
 from .topsis import topsis_kernel
 
-#: Unit-years x draws held at once in the perturbation (about 16 MB of doubles).
-_CELLS_PER_BATCH = 2_000_000
+#: Unit-years x draws held at once in the perturbation (about 32 MB of doubles per array;
+#: fewer draws per batch make the matrix products narrow and slower).
+_CELLS_PER_BATCH = 4_000_000
 
 
 # ---------------------------------------------------------------- rank agreement
