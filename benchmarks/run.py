@@ -24,6 +24,7 @@ import cases_after_index  # noqa: E402  (issue 14: coupling, obstacle, density)
 import cases_engine  # noqa: E402
 import cases_front  # noqa: E402
 import cases_refresh  # noqa: E402
+import cases_robustness  # noqa: E402  (issue 25: robustness, dynamics)
 import cases_scale  # noqa: E402  (issue 20: county scale)
 import cases_spatial  # noqa: E402  (issue 14: convergence, spatial)
 import machine  # noqa: E402
@@ -47,7 +48,9 @@ def builders(full: bool):
             # issue 14: convergence, spatial
             + [cases_spatial.moran_case, cases_spatial.convergence_spatial_case]
             # issue 20: county scale
-            + [cases_scale.phase_cases, cases_scale.moran_sparse_case, cases_scale.million_case])
+            + [cases_scale.phase_cases, cases_scale.moran_sparse_case, cases_scale.million_case]
+            # issue 25: robustness of the weights, dynamics between levels
+            + cases_robustness.robustness_cases())
 
 
 def build_all(full: bool):

@@ -182,6 +182,17 @@ def test_csv_files_and_columns(refreshed):
         "moran.csv": ["year", "moran_i", "expected", "p_value"],
         "lisa.csv": ["unit", "region", "year", "index", "z", "lag_z", "local_i", "quadrant",
                      "p_value"],
+        # issue 25: robustness of the weights, dynamics between levels
+        "method_weights.csv": ["method", "code", "weight"],
+        "method_ranks.csv": ["unit", "region", "method", "score_year", "rank_year",
+                             "score_mean", "rank_mean"],
+        "rank_agreement.csv": ["basis", "method_a", "method_b", "spearman", "kendall"],
+        "weight_sensitivity.csv": ["unit", "region", "rank", "rank_low", "rank_high",
+                                   "keeps_level"],
+        "markov.csv": ["chain", "from_class", "to_class", "count", "probability"],
+        "markov_shares.csv": ["chain", "class", "first_year", "last_year", "steady_state"],
+        "spatial_markov.csv": ["lag_class", "from_class", "to_class", "count", "probability"],
+        "spatial_markov_test.csv": ["statistic", "value", "dof", "p_value"],
     }
     assert sorted(p.name for p in folder.iterdir()) == sorted(expected)
     for name, columns in expected.items():

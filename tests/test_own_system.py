@@ -224,7 +224,10 @@ def test_each_chart_plots_the_header_it_is_meant_to(book, tmp_path):
         "Coupling": ["Mean D / 平均耦合协调度"], "Obstacle": ["Economic base / 经济"],
         "Density": [str(O.YEARS[0])],
         # issue 14: convergence, spatial (US states: no built-in neighbours, so no Spatial chart)
-        "Convergence": ["CV: All units / 全部"]}
+        "Convergence": ["CV: All units / 全部"],
+        # issue 25: robustness (weights by method), dynamics (index and types shares)
+        "Robustness": ["Entropy / 熵值法 (%)"],
+        "Dynamics": ["First year / 首年", "First year / 首年"]}
 
 
 def test_paper_region_names_of_other_units_are_shown_as_typed(tmp_path):

@@ -170,8 +170,9 @@ def test_inputs_untouched_vba_identical_ribbon_kept(template, refreshed):
 def test_result_sheets_have_native_charts(refreshed):
     book = openpyxl.load_workbook(refreshed)
     parts = ooxml.read_parts(refreshed)
-    # 6 + issue 14: coupling, obstacle, density (3), convergence (1), spatial (2)
-    assert len([p for p in parts if p.startswith("xl/charts/chart")]) == 6 + 3 + 3
+    # 6 + issue 14: coupling, obstacle, density (3), convergence (1), spatial (2) + issue 25:
+    # robustness (1: weights by method), dynamics (2: shares of the index and of the types)
+    assert len([p for p in parts if p.startswith("xl/charts/chart")]) == 6 + 3 + 3 + 3
     assert book["Weights"]["A1"].value.startswith("Indicator weights")
 
 

@@ -18,7 +18,9 @@ FUNCTIONS = tuple(sorted(("COMPOSITE_SCORE", "DAGUM_GINI", "ENTROPY_TABLE", "ENT
                           # issue 14: coupling, obstacle, density
                           "COUPLING_COORDINATION", "KERNEL_DENSITY", "OBSTACLE_DEGREE",
                           # issue 14: convergence, spatial
-                          "BETA_CONVERGENCE", "LOCAL_MORAN", "MORAN_I", "SIGMA_CONVERGENCE")))
+                          "BETA_CONVERGENCE", "LOCAL_MORAN", "MORAN_I", "SIGMA_CONVERGENCE",
+                          # issue 25: objective weights, rank agreement, Markov chain
+                          "MARKOV_MATRIX", "OBJECTIVE_WEIGHTS", "RANK_AGREEMENT")))
 
 
 def excel(rows):

@@ -48,6 +48,8 @@ CATALOGUE = [re.compile(p) for p in (
     r"pop has \d+ columns; (?:scores|x) has \d+ "
     r"\(use 1 column for the same population every year\)",
     rf"{WHERE} (?:is blank or an error value|is not a finite number); a region name expected",
+    # a logical value as a label (issue 22's wording, shared with the sheets' readers)
+    rf"{WHERE} is (?:TRUE|FALSE) \(a logical value\); a name is expected",
     r'regions holds one region only \(".*"\); a decomposition needs at least 2',
     r'measure (?:is blank or an error value|is .*); use T \(Theil T\) or L \(Theil L\)',
     r'language (?:is blank or an error value|is .*); use en or zh',
@@ -107,6 +109,23 @@ CATALOGUE = [re.compile(p) for p in (
     r"(?: \(scores[^)]*\))?",
     r"the index of .* is missing or not a number(?: \(scores[^)]*\))?",
     r"no unit has a neighbour among the units given; Moran's I is undefined",
+    # issue 25: objective weights, rank agreement, Markov chain
+    r"method (?:is blank or an error value|is .*); use (?:critic, cv, std, equal, entropy or "
+    r"combined|spearman or kendall)",
+    r"(?:method|combine|classes|k) must be a single cell",
+    r"combine (?:is blank or an error value|is .*); use product or mean",
+    r"classes (?:is blank or an error value|is .*); use per year or pooled",
+    r"every indicator is constant; objective weights are undefined",
+    r"scores_b has \d+ cells? for \d+ cells of scores_a",
+    r"rank agreement needs at least 2 units with numbers in both",
+    r"one set of scores is constant; rank agreement is undefined",
+    r"scores needs at least 2 columns \(years\)",
+    rf"k {CELL_PROBLEM}; a number >= 0 expected",
+    rf"k is (?:{NUMBER}|TRUE|FALSE|\".*\"); (?:a number >= 0|a whole number from 2 to 9) "
+    r"expected",
+    r"\d+ values(?: in column \d+)? cannot form \d quantile classes; choose fewer classes",
+    r"too many equal values(?: in column \d+)? to form \d quantile classes; choose fewer "
+    r"classes",
 )]
 
 
@@ -122,7 +141,7 @@ def check_result(name: str, result) -> str | None:
         assert "\n" not in result and "Traceback" not in result
         assert documented(body), f"undocumented message: {result!r}"
         return body
-    if name == "THEIL":
+    if name in ("THEIL", "RANK_AGREEMENT"):
         assert type(result) is float and math.isfinite(result)
         return None
     assert type(result) is list and result and all(type(r) is list for r in result)
@@ -304,6 +323,40 @@ def test_spatial_functions_with_anything(scores, units, neighbours, permutations
     check_result("LOCAL_MORAN", udfs.LOCAL_MORAN(scores, units, neighbours, permutations, seed))
 
 
+# issue 25: objective weights, rank agreement, Markov chain
+METHOD_WORDS = st.one_of(st.sampled_from(["critic", "CV", "std", "equal", "entropy", "combined",
+                                          "Standard deviation", "magic", "", None]), ANY)
+
+
+@FUZZ
+@given(ANY, ANY, METHOD_WORDS, OPTIONAL, st.one_of(st.sampled_from(["product", "mean"]), ANY))
+def test_objective_weights_with_anything(data, directions, method, shift, combine):
+    check_result("OBJECTIVE_WEIGHTS",
+                 udfs.OBJECTIVE_WEIGHTS(data, directions, method, shift, combine))
+
+
+@FUZZ
+@given(st.data())
+def test_objective_weights_with_plausible_input(data):
+    x, signs, shift = data.draw(indicator_call(False))
+    method = data.draw(st.sampled_from(["critic", "cv", "std", "equal", "entropy", "combined"]))
+    check_result("OBJECTIVE_WEIGHTS", udfs.OBJECTIVE_WEIGHTS(x, signs, method, shift))
+
+
+@FUZZ
+@given(st.one_of(NUMBERS, ANY), st.one_of(NUMBERS, ANY),
+       st.one_of(st.sampled_from(["spearman", "kendall", "tau"]), OPTIONAL))
+def test_rank_agreement_with_anything(a, b, method):
+    check_result("RANK_AGREEMENT", udfs.RANK_AGREEMENT(a, b, method))
+
+
+@FUZZ
+@given(ANY, st.one_of(st.integers(-1, 12), OPTIONAL),
+       st.one_of(st.sampled_from(["per year", "pooled", "Pooled"]), OPTIONAL))
+def test_markov_matrix_with_anything(scores, k, classes):
+    check_result("MARKOV_MATRIX", udfs.MARKOV_MATRIX(scores, k, classes))
+
+
 MODERATE = st.one_of(st.just(0.0), st.floats(1e-6, 1e6), st.floats(-1e6, -1e-6))
 
 
@@ -409,7 +462,9 @@ def test_every_function_is_fuzzed(name):
               # issue 14: coupling, obstacle, density
               "COUPLING_COORDINATION", "OBSTACLE_DEGREE", "KERNEL_DENSITY",
               # issue 14: convergence, spatial
-              "SIGMA_CONVERGENCE", "BETA_CONVERGENCE", "MORAN_I", "LOCAL_MORAN"}
+              "SIGMA_CONVERGENCE", "BETA_CONVERGENCE", "MORAN_I", "LOCAL_MORAN",
+              # issue 25: objective weights, rank agreement, Markov chain
+              "OBJECTIVE_WEIGHTS", "RANK_AGREEMENT", "MARKOV_MATRIX"}
     assert name in fuzzed and len(inspect.signature(getattr(udfs, name)).parameters) >= 1
 
 
@@ -424,6 +479,8 @@ def test_every_function_is_fuzzed(name):
     ("COUPLING_COORDINATION", coupling_call(), lambda f, c: f(*c)),
     ("OBSTACLE_DEGREE", indicator_call(True), lambda f, c: f(c[0], c[1], c[2])),
     ("KERNEL_DENSITY", density_call(), lambda f, c: f(*c)),
+    # issue 25: objective weights
+    ("OBJECTIVE_WEIGHTS", indicator_call(False), lambda f, c: f(c[0], c[1], "critic", c[2])),
 ])
 def test_plausible_strategies_reach_the_engine(name, strategy, call):
     """The fuzzing above is only worth something if the engine runs, not just the parsers."""

@@ -143,7 +143,17 @@ FIXED_CASES = [
     ("LOCAL_MORAN", [col([s[0] for s in SCORES]), col(["a", "b", "c", "d", "e", "f"]),
                      [["a", "b"], ["b", "c"], ["c", "d"], ["d", "e"], ["e", "f"]], OMIT, [[7]]]),
     ("LOCAL_MORAN", [col([s[0] for s in SCORES]), col(["a", "b", "c", "d", "e", "f"]),
-                     [["a", "x"]]]),
+                     [["a", "x"]]]),    # issue 25: objective weights, rank agreement, Markov chain
+    ("OBJECTIVE_WEIGHTS", [DATA, row(["+", "+", "-"])]),
+    ("OBJECTIVE_WEIGHTS", [DATA, row(["+", "+", "-"]), [["combined"]], OMIT, [["mean"]]]),
+    ("OBJECTIVE_WEIGHTS", [DATA, row(["+", "+", "-"]), [["magic"]]]),
+    ("RANK_AGREEMENT", [col([s[0] for s in SCORES]), col([s[1] for s in SCORES])]),
+    ("RANK_AGREEMENT", [col([s[0] for s in SCORES]), col([s[1] for s in SCORES]),
+                        [["kendall"]]]),
+    ("RANK_AGREEMENT", [col([s[0] for s in SCORES]), col([1.0, 2.0])]),
+    ("MARKOV_MATRIX", [SCORES, [[2]]]),
+    ("MARKOV_MATRIX", [SCORES, [[2]], [["pooled"]]]),
+    ("MARKOV_MATRIX", [SCORES, [[9]]]),
 ]
 
 CELL_CHOICES = [BLANK, ERROR, "+", "-", "East", "West", "n/a", "L", True, False, 0, 1, -1, 2]
@@ -192,7 +202,7 @@ def test_every_function_registers_with_its_optional_arguments(server_run):
     _, meta, _ = server_run
     functions = {f["name"]: f for f in meta["functions"]}
     expected = sorted(n for n in dir(udfs) if n.isupper() and callable(getattr(udfs, n)))
-    assert sorted(functions) == expected and len(expected) == 9 + 3 + 4   # issue 14
+    assert sorted(functions) == expected and len(expected) == 9 + 3 + 4 + 3   # issue 14, 25
     for name, spec in functions.items():
         parameters = inspect.signature(getattr(udfs, name)).parameters.values()
         assert [p["name"] for p in spec["parameters"]] == [p.name for p in parameters]

@@ -156,8 +156,9 @@ def test_every_shipped_function_has_its_description():
 
     source = vba.xlwings_udfs_source()
     functions = re.findall(r"(?m)^Function (\w+)\(", source)
-    # 9 + issue 14: coupling, obstacle, density (3); convergence, spatial (4)
-    assert len(functions) == 9 + 3 + 4
+    # 9 + issue 14: coupling, obstacle, density (3); convergence, spatial (4) + issue 25:
+    # objective weights, rank agreement, Markov chain (3)
+    assert len(functions) == 9 + 3 + 4 + 3
     for name in functions:
         description = inspect.getdoc(getattr(udfs, name))
         assert (f'Function {name}(' in source and

@@ -72,12 +72,39 @@ OPTIONAL_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "moran.csv": ("moran", ("year", "moran_i", "expected", "p_value")),
     "lisa.csv": ("lisa", ("unit", "region", "year", "index", "z", "lag_z", "local_i",
                           "quadrant", "p_value")),
+    # issue 25: robustness of the weights, dynamics between levels (engine/
+    # panel_robustness_dynamics.py; absent when not computed, the Log says why)
+    "method_weights.csv": ("robustness.method_weights", ("method", "code", "weight")),
+    "method_ranks.csv": ("robustness.method_ranks", ("unit", "region", "method", "score_year",
+                                                     "rank_year", "score_mean", "rank_mean")),
+    "rank_agreement.csv": ("robustness.agreement", ("basis", "method_a", "method_b",
+                                                    "spearman", "kendall")),
+    "weight_sensitivity.csv": ("robustness.sensitivity", ("unit", "region", "rank", "rank_low",
+                                                          "rank_high", "keeps_level")),
+    "markov.csv": ("robustness.markov", ("chain", "from_class", "to_class", "count",
+                                         "probability")),
+    "markov_shares.csv": ("robustness.markov_shares", ("chain", "class", "first_year",
+                                                       "last_year", "steady_state")),
+    "spatial_markov.csv": ("robustness.spatial_markov", ("lag_class", "from_class", "to_class",
+                                                         "count", "probability")),
+    "spatial_markov_test.csv": ("robustness.spatial_test", ("statistic", "value", "dof",
+                                                            "p_value")),
 }
+
+
+def _table(result, attribute: str):
+    """The table at a dotted attribute path; None where any step is None."""
+    value = result
+    for part in attribute.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
 
 
 def _columns_for(name: str, frame: pd.DataFrame, wanted: tuple[str, ...]) -> list[str]:
     columns = list(wanted)
-    if name == "weights.csv" and "year" in frame.columns:
+    if name in ("weights.csv", "method_weights.csv") and "year" in frame.columns:
         columns.insert(0, "year")  # per-year weighting: one block of weights per year
     if name == "coupling.csv":     # issue 14: one column per dimension, named by the user
         columns[3:3] = [c for c in frame.columns if c.startswith("u_")]
@@ -167,7 +194,7 @@ def stage_tidy_csv(result, directory: str | os.PathLike, *, bom: bool = False) -
     encoding = "utf-8-sig" if bom else "utf-8"
     try:
         for name, (attribute, wanted) in (TABLES | OPTIONAL_TABLES).items():
-            frame = getattr(result, attribute)
+            frame = _table(result, attribute)
             if frame is None:
                 if name in TABLES:
                     raise ValueError(f"the result has no {attribute} table")

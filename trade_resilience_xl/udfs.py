@@ -13,10 +13,11 @@ Rules that keep both of xlwings' paths working (classic VBA and Office.js/``XLWI
 - docstrings and argument docs are Excel's function-wizard text: at most 255 characters.
 
 The functions live in one module per topic (``udfs_index``, ``udfs_inequality``,
-``udfs_analyses``); this module gathers them, because xlwings' VBA generator and the xlwings
-Lite program read one module: ``dir(trade_resilience_xl.udfs)``, every name carrying
-``__xlfunc__``, in alphabetical order, whichever module defines it. The generated wrappers
-call ``trade_resilience_xl.udfs.NAME``, so the workbook's VBA is the same as before the split.
+``udfs_analyses``, ``udfs_robustness``); this module gathers them, because xlwings' VBA
+generator and the xlwings Lite program read one module: ``dir(trade_resilience_xl.udfs)``,
+every name carrying ``__xlfunc__``, in alphabetical order, whichever module defines it. The
+generated wrappers call ``trade_resilience_xl.udfs.NAME``, so the workbook's VBA is the same as
+before the split.
 """
 from __future__ import annotations
 
@@ -42,6 +43,11 @@ from trade_resilience_xl.udfs_inequality import (
     THEIL,
     THEIL_DECOMP,
 )
+from trade_resilience_xl.udfs_robustness import (
+    MARKOV_MATRIX,
+    OBJECTIVE_WEIGHTS,
+    RANK_AGREEMENT,
+)
 
 __all__ = [
     "BETA_CONVERGENCE",
@@ -52,9 +58,12 @@ __all__ = [
     "ENTROPY_WEIGHTS",
     "KERNEL_DENSITY",
     "LOCAL_MORAN",
+    "MARKOV_MATRIX",
     "MORAN_I",
     "NORMALIZE",
+    "OBJECTIVE_WEIGHTS",
     "OBSTACLE_DEGREE",
+    "RANK_AGREEMENT",
     "RESILIENCE_TYPE",
     "SIGMA_CONVERGENCE",
     "THEIL",

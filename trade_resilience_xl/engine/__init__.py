@@ -20,10 +20,20 @@ from .entropy import (
     normalize,
 )
 from .errors import InputError
+from .markov import MarkovChain, SpatialMarkov, class_chain, markov_chain, spatial_markov
+from .objective_weights import METHODS, ObjectiveWeights, objective_weights
 from .obstacle import ObstacleResult, obstacle_degree
 from .panel import PanelNumbers, PanelResult, ScoreMeans, compute_panel, run_panel
 from .panel_data import PanelArrays, prepare_panel, read_indicators
 from .permutation import PermutationTest, between_permutation_test
+from .rank_robustness import (
+    RankAgreement,
+    WeightingComparison,
+    WeightSensitivity,
+    compare_weightings,
+    rank_agreement,
+    weight_sensitivity,
+)
 from .settings import DEFAULT_SEED, MAX_REPLICATES, Settings
 from .spatial import GlobalMoran, LocalMoran, builtin_pairs, global_moran, local_moran
 from .theil import TheilResult, theil
@@ -45,4 +55,9 @@ __all__ = [
     "BetaConvergence", "SigmaConvergence", "beta_convergence", "sigma_convergence",
     "DEFAULT_SEED", "MAX_REPLICATES", "GlobalMoran", "LocalMoran", "builtin_pairs",
     "global_moran", "local_moran",
+    # issue 25: robustness of the weights, dynamics between levels
+    "METHODS", "MarkovChain", "ObjectiveWeights", "RankAgreement", "SpatialMarkov",
+    "WeightSensitivity", "WeightingComparison", "class_chain", "compare_weightings",
+    "markov_chain", "objective_weights", "rank_agreement", "spatial_markov",
+    "weight_sensitivity",
 ]

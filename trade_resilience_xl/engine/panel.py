@@ -16,6 +16,7 @@ from .errors import InputError
 from .groups import check_alpha, grouped_values
 from .panel_convergence_spatial import convergence_spatial
 from .panel_data import PanelArrays, prepare_panel
+from .panel_robustness_dynamics import RobustnessDynamics, robustness_dynamics
 from .permutation import between_permutation_test
 from .settings import Settings
 from .theil import TheilResult, measure_name, theil_of_groups
@@ -158,6 +159,8 @@ class PanelResult:
     moran: pd.DataFrame | None = None
     lisa: pd.DataFrame | None = None
     neighbours_source: str = ""
+    # issue 25: robustness of the weights, dynamics between levels
+    robustness: RobustnessDynamics | None = field(default=None, repr=False)
 
     def scores_wide(self, index="composite") -> pd.DataFrame:
         """Units as rows, years as columns, for one index (like the paper's Table 3)."""
@@ -300,12 +303,15 @@ def run_panel(data: pd.DataFrame, indicators, settings: Settings | None = None, 
     if progress:
         progress(f"convergence and Moran's I, {s.moran_permutations} permutations")
     spatial = convergence_spatial(nums.composite, panel, s, neighbours)
+    # issue 25: robustness of the weights, dynamics between levels
+    dynamics = robustness_dynamics(panel, nums, s, neighbours)
     return PanelResult(s, weights, scores, types, theil_table, dagum_table, filled,
                        panel.warnings + nums.warnings + extra.coupling_notes
-                       + extra.obstacle_notes + extra.density_notes + spatial.notes,
+                       + extra.obstacle_notes + extra.density_notes + spatial.notes
+                       + dynamics.notes,
                        permutation, bootstrap, panel, nums,
                        coupling=extra.coupling, obstacles=extra.obstacles,
                        obstacle_top=extra.obstacle_top, density=extra.density,
                        after_index=extra, sigma=spatial.sigma, beta=spatial.beta,
                        moran=spatial.moran, lisa=spatial.lisa,
-                       neighbours_source=spatial.neighbours)
+                       neighbours_source=spatial.neighbours, robustness=dynamics)

@@ -116,6 +116,12 @@ class Settings:
         chart, "first, middle, last" or years such as "2010, 2015, 2021".
     moran_permutations: permutations of the global and local Moran tests (0: no p-values).
     lisa_year: the year of the local Moran table, "last" (the default) or a year.
+    robustness_year: the year whose ranks the Robustness sheet compares ("last" or a year).
+    combined_weights: "product" or "mean" of the entropy and CRITIC weights.
+    sensitivity_draws, sensitivity_concentration: Dirichlet draws around the entropy weights
+        (0 switches the sensitivity off) and their concentration (larger: closer draws).
+    markov_classes: quantile classes of the Markov chains (2-9; 4 = quartiles).
+    markov_breaks: "per_year" (quantiles within each year) or "pooled" (fixed breaks).
     """
 
     shift: float = 1.0
@@ -140,6 +146,13 @@ class Settings:
     # issue 14: convergence, spatial
     moran_permutations: int = 999
     lisa_year: object = "last"
+    # issue 25: robustness of the weights, dynamics between levels
+    robustness_year: object = "last"
+    combined_weights: str = "product"
+    sensitivity_draws: int = 1000
+    sensitivity_concentration: float = 100.0
+    markov_classes: int = 4
+    markov_breaks: str = "per_year"
 
     def checked(self) -> Settings:
         """A copy with values normalised, or an InputError naming the bad setting."""
@@ -199,7 +212,32 @@ class Settings:
                        ideal=pick("ideal", SCOPES), score=pick("score", SCORES),
                        missing=pick("missing", MISSING), permutations=count("permutations"),
                        bootstrap=count("bootstrap"), classification_basis=basis,
-                       theil_measure=theil_measure, **self._after_index_checked())
+                       theil_measure=theil_measure, **self._after_index_checked(),
+                       **self._dynamics_checked(count))
+
+    # issue 25: robustness of the weights, dynamics between levels
+    def _dynamics_checked(self, count) -> dict:
+        combine = str(self.combined_weights).strip().casefold()
+        if combine not in ("product", "mean"):
+            raise InputError(f"setting combined_weights is {self.combined_weights!r}; expected "
+                             "product or mean", field="combined_weights")
+        concentration = _as_float(self.sensitivity_concentration)
+        if not (0 < concentration < float("inf")):
+            raise InputError("setting sensitivity_concentration is "
+                             f"{self.sensitivity_concentration!r}; expected a number > 0",
+                             field="sensitivity_concentration")
+        classes = _as_float(self.markov_classes)
+        if not (classes.is_integer() and 2 <= classes <= 9):
+            raise InputError(f"setting markov_classes is {self.markov_classes!r}; expected a "
+                             "whole number from 2 to 9", field="markov_classes")
+        breaks = str(self.markov_breaks).strip().casefold().replace(" ", "_").replace("-", "_")
+        if breaks not in SCOPES:
+            raise InputError(f"setting markov_breaks is {self.markov_breaks!r}; expected per "
+                             "year or pooled", field="markov_breaks")
+        return {"robustness_year": _last_or_year(self.robustness_year, "robustness_year"),
+                "combined_weights": combine, "sensitivity_draws": count("sensitivity_draws"),
+                "sensitivity_concentration": concentration, "markov_classes": int(classes),
+                "markov_breaks": breaks}
 
     # issue 14: coupling, obstacle, density
     def _after_index_checked(self) -> dict:

@@ -40,6 +40,9 @@ SHEET_CONVERGENCE = "Convergence"
 SHEET_SPATIAL = "Spatial"
 SHEET_NEIGHBOURS = "Neighbours"    # optional input sheet: when present, its pairs win
 # end issue 14
+# issue 25: robustness of the weights, dynamics between levels
+SHEET_ROBUSTNESS = "Robustness"
+SHEET_DYNAMICS = "Dynamics"
 SHEET_LOG = "Log"
 RESULT_SHEETS: tuple[str, ...] = (SHEET_WEIGHTS, SHEET_SCORES, SHEET_SUBINDICES, SHEET_TYPES,
                                   SHEET_THEIL, SHEET_DAGUM,
@@ -47,6 +50,8 @@ RESULT_SHEETS: tuple[str, ...] = (SHEET_WEIGHTS, SHEET_SCORES, SHEET_SUBINDICES,
                                   SHEET_COUPLING, SHEET_OBSTACLE, SHEET_DENSITY,
                                   # issue 14: convergence, spatial
                                   SHEET_CONVERGENCE, SHEET_SPATIAL,
+                                  # issue 25: robustness, dynamics
+                                  SHEET_ROBUSTNESS, SHEET_DYNAMICS,
                                   SHEET_LOG)
 
 SHEET_ORDER: tuple[str, ...] = ((SHEET_ABOUT, SHEET_INDICATORS, SHEET_DATA, SHEET_SETTINGS)
@@ -218,6 +223,35 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "The year of the local Moran (LISA) table: last (the last year of the data) "
                 "or a year such as {year}.",
                 "局部莫兰（LISA）分析的年份：last（最后一年）或具体年份，如{year}。"),
+    # issue 25: robustness of the weights, dynamics between levels
+    SettingSpec("robustness_year", "Robustness year", "稳健性年份", "last", "last|year", (),
+                "The year whose ranks the Robustness sheet compares across weightings (last, "
+                "or a year such as {year}); ranks of the mean over years are shown too.",
+                "稳健性表比较各赋权方法排名的年份（last为最后一年，或填年份）；另列均值排名。"),
+    SettingSpec("combined_weights", "Combined weights", "组合赋权", "product", "choice",
+                ("product", "mean"),
+                "Entropy + CRITIC on the Robustness sheet: the normalised product or the mean "
+                "of the two sets of weights.",
+                "稳健性表中熵值-CRITIC组合权重：两组权重的归一化乘积或平均。"),
+    SettingSpec("sensitivity_draws", "Sensitivity draws", "权重扰动次数", 1000, "integer>=0", (),
+                "Dirichlet draws around the entropy weights for each {unit}'s rank interval; "
+                "0 = off. Seeded by Seed.",
+                "围绕熵权的Dirichlet抽样次数，用于排名区间；0表示不做。"),
+    SettingSpec("sensitivity_concentration", "Sensitivity concentration", "扰动集中度", 100,
+                "number>=0", (),
+                "Concentration of the Dirichlet draws (> 0): larger keeps the drawn weights "
+                "closer to the entropy weights.",
+                "Dirichlet抽样的集中度（>0）：越大，抽到的权重越接近熵权。"),
+    SettingSpec("markov_classes", "Markov classes", "马尔可夫分类数", 4, "integer>=0", (),
+                "Quantile classes of the Markov chains on the Dynamics sheet, 2-9 (4 = "
+                "quartiles, as usual).",
+                "动态表马尔可夫链的分位数分类数，2-9（常用4，即四分位）。"),
+    SettingSpec("markov_breaks", "Markov breaks", "马尔可夫分类方式", "per year", "choice",
+                ("per year", "pooled"),
+                "per year: quantiles within each year (relative positions); pooled: fixed "
+                "breaks over all years (the spatial Markov chain always uses pooled breaks).",
+                "per year：逐年分位数（相对位置）；pooled：全部年份统一断点"
+                "（空间马尔可夫链总用统一断点）。"),
 )
 SETTING_KEYS: tuple[str, ...] = tuple(spec.key for spec in SETTINGS)
 SETTINGS_BY_KEY: dict[str, SettingSpec] = {spec.key.casefold(): spec for spec in SETTINGS}

@@ -27,6 +27,9 @@ from trade_resilience_xl.workbook.results.result_convergence_spatial import (
     convergence_sheet,
     spatial_sheet,
 )
+
+# issue 25: robustness of the weights, dynamics between levels
+from trade_resilience_xl.workbook.results.result_dynamics import dynamics_sheet
 from trade_resilience_xl.workbook.results.result_frame import (
     GAP,
     TABLE_ROW,
@@ -37,6 +40,7 @@ from trade_resilience_xl.workbook.results.result_frame import (
 )
 from trade_resilience_xl.workbook.results.result_inequality import dagum_sheet, theil_sheet
 from trade_resilience_xl.workbook.results.result_log import log_sheet
+from trade_resilience_xl.workbook.results.result_robustness import robustness_sheet
 from trade_resilience_xl.workbook.results.result_types import types_sheet
 
 WEIGHT_HEADER = "Weight w (%) / 权重(%)"
@@ -170,4 +174,7 @@ def all_sheets(result: PanelResult, inputs: Inputs, version: str, timestamp: str
             # issue 14: convergence, spatial
             L.SHEET_CONVERGENCE: convergence_sheet(result, labels),
             L.SHEET_SPATIAL: spatial_sheet(result, labels),
+            # issue 25: robustness of the weights, dynamics between levels
+            L.SHEET_ROBUSTNESS: robustness_sheet(result, labels),
+            L.SHEET_DYNAMICS: dynamics_sheet(result, labels),
             L.SHEET_LOG: log_sheet(result, inputs, labels, version, timestamp)}

@@ -1,0 +1,109 @@
+"""The Dynamics sheet (issue 25): how units move between levels from year to year — the
+Markov chain of the index in quantile classes (and of the nine types), its steady state
+beside the first and last year's shares, and the spatial Markov chain with its tests."""
+from __future__ import annotations
+
+from trade_resilience_xl.engine import PanelResult, type_names
+from trade_resilience_xl.workbook import layout as L
+from trade_resilience_xl.workbook.book_io import Block, SheetContent
+from trade_resilience_xl.workbook.results import charts
+from trade_resilience_xl.workbook.results.labels import Labels
+from trade_resilience_xl.workbook.results.result_frame import (
+    GAP,
+    PCT,
+    TABLE_ROW,
+    block_with_title,
+    head,
+)
+
+LEVELS = ("high", "medium", "low")
+SHARES = ("First year / 首年", "Last year / 末年", "Steady state / 稳态")
+
+
+def class_names(chain: str, k: int, panel) -> list[str]:
+    """"Class 1 (lowest) / 第1类（最低）" … for the index; the nine types' names (as the
+    Types sheet names them) for the types, in the engine's order 3 × first + second."""
+    if chain == "types":
+        dims = tuple(panel.dimension_order[:2])
+        short = tuple(panel.dimension_zh.get(d) for d in dims)
+        named = [type_names(a, b, dims, short) for a in LEVELS for b in LEVELS]
+        return [f"{en} / {zh}" if zh else en for en, zh in named]
+    names = [f"Class {c} / 第{c}类" for c in range(1, k + 1)]
+    names[0] = "Class 1 (lowest) / 第1类（最低）"
+    names[-1] = f"Class {k} (highest) / 第{k}类（最高）"
+    return names
+
+
+def _matrix_block(moves, names, top, title) -> Block:
+    k = len(names)
+    header = ["From \\ to / 期初\\期末"] + names + ["Moves n / 样本数"]
+    p = moves["probability"].to_numpy().reshape(k, k)
+    n = moves["count"].to_numpy().reshape(k, k).sum(axis=1)
+    rows = [[names[i]] + list(p[i]) + [int(n[i])] for i in range(k)]
+    block = block_with_title(top, title, header, rows)
+    block.number_formats = {c: "0.000" for c in range(1, k + 1)}
+    return block
+
+
+def _shares_block(shares, names, top) -> Block:
+    rows = [[name, r.first_year, r.last_year, "" if r.steady_state != r.steady_state
+             else r.steady_state] for name, r in zip(names, shares.itertuples())]
+    block = block_with_title(top, "Shares of units by class / 各类单元占比",
+                             ["Class / 类别", *SHARES], rows)
+    block.number_formats = {1: PCT, 2: PCT, 3: PCT}
+    return block
+
+
+def dynamics_sheet(result: PanelResult, labels: Labels) -> SheetContent:
+    d, s, panel = result.robustness, result.settings, result.panel
+    k = s.markov_classes
+    content = SheetContent(widths={"A": 34, **{L.cell_name(1, c)[:-1]: 16
+                                               for c in range(2, 12)}})
+    breaks = ("quantiles within each year" if s.markov_breaks == "per_year"
+              else "quantile breaks over all years")
+    head(content.blocks, labels.analysis_title("Dynamics between levels", "等级转移"),
+         f"Markov chain: {k} classes of the index by {breaks}; p_ij = share of units in "
+         "class i in one year that are in class j the next year. / 马尔可夫链：按分位数分类，"
+         "p_ij为第i类单元次年处于第j类的比例。")
+    top = TABLE_ROW
+    if d.markov is None:
+        notes = [n for n in result.warnings if n.startswith("Markov chain not computed")]
+        content.blocks.append(Block(f"A{top}", [[n] for n in notes], header_rows=0))
+        return content
+    for chain, title in (("index", "Transition probabilities of the index / 指数转移概率"),
+                         ("types", "Transition probabilities of the nine types / 类型转移概率")):
+        moves = d.markov[d.markov["chain"] == chain]
+        if moves.empty:
+            continue
+        names = class_names(chain, int(moves["from_class"].max()), panel)
+        matrix = _matrix_block(moves, names, top, title)
+        content.blocks.append(matrix)
+        top += len(matrix.rows) + GAP
+        shares = _shares_block(d.markov_shares[d.markov_shares["chain"] == chain], names, top)
+        content.blocks.append(shares)
+        top += len(shares.rows) + GAP
+        content.charts.append(charts.chart(
+            "bar", "Steady state beside the first and last year / 稳态分布与首末年分布",
+            charts.Plotted(shares, SHARES[0], SHARES[2]), top, x_title="Class / 类别",
+            y_title="Share of units / 单元占比", y_number_format="0%", height_cm=9))
+        top += 20
+    if d.spatial_markov is None:
+        notes = [n for n in result.warnings if n.startswith("Spatial Markov chain not")]
+        content.blocks.append(Block(f"A{top}", [[n] for n in notes], header_rows=0))
+        return content
+    names = class_names("index", k, panel)
+    for lag in range(1, k + 1):
+        moves = d.spatial_markov[d.spatial_markov["lag_class"] == lag]
+        matrix = _matrix_block(moves, names, top,
+                               f"Neighbours in class {lag} at the start / 邻居处于第{lag}类")
+        content.blocks.append(matrix)
+        top += len(matrix.rows) + GAP
+    test = d.spatial_test
+    rows = [[r.statistic, r.value, int(r.dof), r.p_value] for r in test.itertuples()]
+    block = block_with_title(top, "Does the neighbourhood matter? Homogeneity tests "
+                             "(H0: the same transitions whatever the neighbours) / 空间同质性检验",
+                             ["Test / 检验", "Statistic / 统计量", "df / 自由度",
+                              "p-value / p值"], rows)
+    block.number_formats = {1: "0.000", 3: "0.000"}
+    content.blocks.append(block)
+    return content
