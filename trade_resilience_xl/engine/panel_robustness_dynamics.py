@@ -13,7 +13,7 @@ from .errors import InputError
 from .markov import class_chain, markov_chain, spatial_markov_of_lag
 from .objective_weights import METHODS
 from .rank_robustness import compare_weightings, weight_sensitivity
-from .spatial import builtin_pairs
+from .spatial import builtin_pairs, row_standardised
 
 LEVEL_CODES = {"high": 0, "medium": 1, "low": 2}
 
@@ -43,17 +43,12 @@ class RobustnessDynamics:
 
 def spatial_lag(units, pairs, values) -> np.ndarray:
     """Row-standardised spatial lag of values (units, years) from (unit, neighbour) pairs,
-    linear in the pairs (no n x n matrix); a unit without neighbours gets 0."""
-    index = {u: i for i, u in enumerate(units)}
-    links = {(index[a], index[b]) for a, b in pairs if a in index and b in index and a != b}
-    links |= {(j, i) for i, j in links}
-    if not links:
+    through the engine's sparse contiguity (no n x n matrix); a unit without neighbours
+    gets 0."""
+    contiguity = row_standardised(units, pairs)
+    if not contiguity.neighbour.size:
         raise InputError("no unit has a neighbour among the units given")
-    rows, cols = (np.array(side) for side in zip(*sorted(links)))
-    degree = np.bincount(rows, minlength=len(units)).astype(float)
-    lag = np.zeros_like(values, dtype=float)
-    np.add.at(lag, rows, values[cols])
-    return lag / np.where(degree > 0, degree, 1.0)[:, None]
+    return contiguity.lag(np.asarray(values, dtype=float))
 
 
 def _markov_tables(chains):
