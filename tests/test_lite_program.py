@@ -212,8 +212,9 @@ def test_charts_the_object_model_refuses_are_left_out_and_logged(built, monkeypa
     grids = replay(data, book.json()["actions"])
     assert set(grids) == set(L.RESULT_SHEETS)
     notes = [v for v in grids[L.SHEET_LOG].values() if str(v).startswith("Charts left out")]
-    # 6 + issue 14: coupling, obstacle, density (3), convergence and spatial (3)
-    assert len(notes) == 1 and "12 of 12" in notes[0] and "charts are not supported" in notes[0]
+    # 6 + issue 14: coupling, obstacle, density (3), convergence and spatial (3) + issue 25:
+    # robustness (1), dynamics (2; their titles differ, as every chart's must for this note)
+    assert len(notes) == 1 and "15 of 15" in notes[0] and "charts are not supported" in notes[0]
     assert notes[0] in _alerts(book.json()["actions"])[0]
 
 
@@ -247,8 +248,9 @@ def test_refresh_of_100000_data_rows_stays_well_under_pyodides_memory(built, tmp
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout)
     (alert,) = _alerts(out["actions"][0])
-    # 7 + issue 14: Coupling, Obstacle, Density, Convergence, Spatial
-    assert alert.startswith("Refreshed 12 sheets") and out["refusals"] == []
+    # 7 + issue 14: Coupling, Obstacle, Density, Convergence, Spatial + issue 25: Robustness,
+    # Dynamics
+    assert alert.startswith("Refreshed 14 sheets") and out["refusals"] == []
     # one row per unit (100,000 rows / 12 years): the scores of every unit were written
     assert max(len(a["values"]) for a in out["actions"][0] if a["func"] == "setValues") > 8_000
     assert 0 < out["max_rss_mb"] < 1024

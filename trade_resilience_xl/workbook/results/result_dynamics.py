@@ -70,8 +70,9 @@ def dynamics_sheet(result: PanelResult, labels: Labels) -> SheetContent:
         notes = [n for n in result.warnings if n.startswith("Markov chain not computed")]
         content.blocks.append(Block(f"A{top}", [[n] for n in notes], header_rows=0))
         return content
-    for chain, title in (("index", "Transition probabilities of the index / 指数转移概率"),
-                         ("types", "Transition probabilities of the nine types / 类型转移概率")):
+    for chain, what, what_zh in (("index", "the index", "指数"),
+                                 ("types", "the nine types", "类型")):
+        title = f"Transition probabilities of {what} / {what_zh}转移概率"
         moves = d.markov[d.markov["chain"] == chain]
         if moves.empty:
             continue
@@ -83,7 +84,8 @@ def dynamics_sheet(result: PanelResult, labels: Labels) -> SheetContent:
         content.blocks.append(shares)
         top += len(shares.rows) + GAP
         content.charts.append(charts.chart(
-            "bar", "Steady state beside the first and last year / 稳态分布与首末年分布",
+            "bar", f"Steady state beside the first and last year, {what} / "
+            f"{what_zh}稳态分布与首末年分布",
             charts.Plotted(shares, SHARES[0], SHARES[2]), top, x_title="Class / 类别",
             y_title="Share of units / 单元占比", y_number_format="0%", height_cm=9))
         top += 20
