@@ -83,8 +83,9 @@ def _sensitivity_block(result: PanelResult, labels: Labels, top: int) -> Block:
     rows = [[r.unit, labels.region(r.region), int(r.rank), int(r.rank_low), int(r.rank_high),
              r.keeps_level] for r in table.itertuples()]
     block = block_with_title(
-        top, f"Rank of the mean index when the entropy weights vary: {s.sensitivity_draws:,} "
-        f"Dirichlet draws, concentration {s.sensitivity_concentration:g} / 权重扰动下的排名区间",
+        top, f"Rank in {result.robustness.year} when the entropy weights vary: "
+        f"{s.sensitivity_draws:,} Dirichlet draws, concentration "
+        f"{s.sensitivity_concentration:g} / {result.robustness.year}年权重扰动下的排名区间",
         header, rows)
     block.number_formats = {5: PCT}
     return block
