@@ -108,7 +108,9 @@ def test_remote_refresh_adds_the_charts(built):
                             # issue 14: coupling (line), obstacle (stacked), density (line)
                             "LineMarkers", "ColumnStacked", "LineMarkers",
                             # issue 14: convergence (CV line), spatial (Moran line, scatter)
-                            "LineMarkers", "LineMarkers", "XYScatter"])
+                            "LineMarkers", "LineMarkers", "XYScatter",
+                            # issue 25: robustness (weights by method), dynamics (2 shares)
+                            "ColumnClustered", "ColumnClustered", "ColumnClustered"])
     x_values = [a for a in book.json()["actions"] if a["func"] == "setChartXAxisValues"]
     assert len(x_values) == len(charts)
 

@@ -56,4 +56,5 @@ def test_dynamics_sheet_rows_sum_to_one_and_show_the_tests(demo, engine_result):
     q = next(r for r in rows if r and r[0] == "Q")
     test = d.spatial_test.set_index("statistic")
     assert q[1:4] == [test.loc["Q", "value"], test.loc["Q", "dof"], test.loc["Q", "p_value"]]
-    assert any(r and r[0] == "High reconstruction, high resistance / 构高抗高型" for r in rows)
+    assert any(r and r[0] == "Type 1 / 类型1: High reconstruction, high resistance / 构高抗高型"
+               for r in rows)

@@ -39,6 +39,11 @@ EXAMPLES: dict[tuple[str, str], tuple[tuple, tuple]] = {
         ("last", "Last", " last ", 2021),
         ("first", "2021x", 2021.5),
     ),
+    # issue 25: Robustness year, "last" or a year
+    ("Settings", "B22"): (
+        ("last", "Last", " last ", 2021),
+        ("first", "2021x", 2021.5),
+    ),
 }
 
 

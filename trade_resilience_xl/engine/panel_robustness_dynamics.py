@@ -30,9 +30,9 @@ class RobustnessDynamics:
     spatial_test: statistic (Q or LR), value, dof, p_value."""
 
     year: int
-    method_weights: pd.DataFrame
-    method_ranks: pd.DataFrame
-    agreement: pd.DataFrame
+    method_weights: pd.DataFrame | None     # None: not computed (``notes`` says why)
+    method_ranks: pd.DataFrame | None
+    agreement: pd.DataFrame | None
     sensitivity: pd.DataFrame | None
     markov: pd.DataFrame | None
     markov_shares: pd.DataFrame | None
@@ -80,9 +80,13 @@ def robustness_dynamics(panel, nums, settings, neighbours=None) -> RobustnessDyn
     if year not in panel.years:
         raise InputError(f"robustness year {year} is not in the data ({panel.years[0]}-"
                          f"{panel.years[-1]})", field="robustness_year")
-    notes = []
-    comparison = compare_weightings(panel, s, methods=METHODS, year=year,
-                                    combine=s.combined_weights)
+    notes: list[str] = []
+    try:
+        comparison = compare_weightings(panel, s, methods=METHODS, year=year,
+                                        combine=s.combined_weights)
+    except InputError as error:   # e.g. a year in which every indicator is constant
+        notes.append(f"Robustness of the weighting not computed: {error.message}")
+        return RobustnessDynamics(year, None, None, None, None, None, None, None, None, notes)
     m = len(panel.codes)
     if comparison.weights.ndim == 2:
         weights = pd.DataFrame({"method": np.repeat(comparison.methods, m),

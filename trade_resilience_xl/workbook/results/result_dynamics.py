@@ -27,7 +27,8 @@ def class_names(chain: str, k: int, panel) -> list[str]:
         dims = tuple(panel.dimension_order[:2])
         short = tuple(panel.dimension_zh.get(d) for d in dims)
         named = [type_names(a, b, dims, short) for a in LEVELS for b in LEVELS]
-        return [f"{en} / {zh}" if zh else en for en, zh in named]
+        return [f"Type {j} / 类型{j}: {en}" + (f" / {zh}" if zh else "")
+                for j, (en, zh) in enumerate(named, start=1)]
     names = [f"Class {c} / 第{c}类" for c in range(1, k + 1)]
     names[0] = "Class 1 (lowest) / 第1类（最低）"
     names[-1] = f"Class {k} (highest) / 第{k}类（最高）"
@@ -36,7 +37,9 @@ def class_names(chain: str, k: int, panel) -> list[str]:
 
 def _matrix_block(moves, names, top, title) -> Block:
     k = len(names)
-    header = ["From \\ to / 期初\\期末"] + names + ["Moves n / 样本数"]
+    # The nine types' names are long: their columns say "Type j" (the rows name them).
+    columns = [n.split(":")[0] for n in names] if ":" in names[0] else names
+    header = ["From \\ to / 期初\\期末"] + columns + ["Moves n / 样本数"]
     p = moves["probability"].to_numpy().reshape(k, k)
     n = moves["count"].to_numpy().reshape(k, k).sum(axis=1)
     rows = [[names[i]] + list(p[i]) + [int(n[i])] for i in range(k)]
@@ -66,8 +69,9 @@ def dynamics_sheet(result: PanelResult, labels: Labels) -> SheetContent:
          "class i in one year that are in class j the next year. / 马尔可夫链：按分位数分类，"
          "p_ij为第i类单元次年处于第j类的比例。")
     top = TABLE_ROW
-    if d.markov is None:
-        notes = [n for n in result.warnings if n.startswith("Markov chain not computed")]
+    if d.markov is None or d.method_weights is None:
+        notes = [n for n in result.warnings if n.startswith(("Markov chain not computed",
+                                                              "Robustness of the weighting not"))]
         content.blocks.append(Block(f"A{top}", [[n] for n in notes], header_rows=0))
         return content
     for chain, what, what_zh in (("index", "the index", "指数"),

@@ -101,6 +101,10 @@ def robustness_sheet(result: PanelResult, labels: Labels) -> SheetContent:
          "Weights of each method on the same normalised data as entropy; Entropy + CRITIC is "
          f"their normalised {combine}. The index and ranks are recomputed with each. / "
          "各方法在同一标准化数据上赋权，并重新计算指数与排名。")
+    if result.robustness.method_weights is None:
+        notes = [n for n in result.warnings if n.startswith("Robustness of the weighting not")]
+        content.blocks.append(Block(f"A{TABLE_ROW}", [[n] for n in notes], header_rows=0))
+        return content
     weights = _weights_block(result, labels)
     content.blocks.append(weights)
     top = TABLE_ROW + len(weights.rows) + GAP
