@@ -76,6 +76,7 @@ class Case:
     works: bool = False
     file: bool = False          # file-level: spoil gets the path; refresh_file raises
     readable: bool = False      # file-level refusal of writing only: `check` still works
+    checked: bool = False       # readable, and `check` names the refusal the save would give
     absent: str = ""            # works: text that must not be among the notes
 
     def __str__(self) -> str:
@@ -646,9 +647,10 @@ CATALOGUE = [
     Case("two parts with one name", duplicate_member, file=True,
          words="part xl/styles.xml is in the file twice"),
     Case("the user's own Log sheet", own_sheet("Log", "Log"), file=True, readable=True,
+         checked=True,
          words='sheet "Log" was not written by trade-resilience; rename or delete it'),
     Case("the user's own 'weights' sheet (case differs)", own_sheet("weights", "Weights"),
-         file=True, readable=True,
+         file=True, readable=True, checked=True,
          words='sheet "weights" was not written by trade-resilience; rename or delete it'),
 ]
 
@@ -756,7 +758,12 @@ def test_bad_input_command_line(case, good, tmp_path, capsys):
 
     code = cli.main(["check", str(path)])
     out = capsys.readouterr()
-    if case.readable:
+    if case.checked:
+        assert code == 1
+        first_line = out.out.splitlines()[0]
+        one_line(first_line)
+        assert str(path) in first_line and case.words in first_line
+    elif case.readable:
         assert code == 0 and "no problems found" in out.out
     else:
         assert code == 1

@@ -77,17 +77,25 @@ def _check_csv_folder(folder: Path) -> None:
 
 def cmd_check(args) -> int:
     path = Path(args.workbook)
+    from trade_resilience_xl.workbook import layout
+    from trade_resilience_xl.workbook.package.package_update import foreign_result_sheet
+
     with opened(path) as book:
         report = refresh_module().inspect(book)
-    problems = report.problems
-    if not problems:
+    problems = list(report.problems)
+    # What the save would refuse too: a sheet of the user's with a result sheet's name.
+    foreign = foreign_result_sheet(path, layout.RESULT_SHEETS)
+    if not problems and foreign is None:
         print(f"{path}: no problems found / 未发现问题")
         for note in report.warnings:        # the notes a refresh would put on the Log
             print(f"  note: {note}")
         return EXIT_OK
     for problem in problems:
         print(f"{path}: {problem}")
-    print(f"{len(problems)} problem(s) / 个问题", file=sys.stderr)
+    if foreign is not None:
+        print(foreign)
+    count = len(problems) + (foreign is not None)
+    print(f"{count} problem(s) / 个问题", file=sys.stderr)
     return EXIT_PROBLEM
 
 

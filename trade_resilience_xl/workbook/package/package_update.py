@@ -171,6 +171,22 @@ def save_package(source: Path, target: Path, results: dict[str, SheetWrites]) ->
         ooxml.write_package(target, order, new, source)
 
 
+def foreign_result_sheet(source: Path, result_names: Iterable[str]) -> str | None:
+    """The refusal a save of ``source`` would give (a sheet with a result sheet's name that
+    this tool did not write), or None; ``check`` reports it, so that it speaks of everything
+    a refresh would refuse."""
+    from trade_resilience_xl.workbook.package.file_safety import UnsafeFileError
+
+    with zipfile.ZipFile(source) as archive:
+        workbook = archive.read(ooxml.WORKBOOK_PART)
+        tabs = ooxml.sheets(workbook, archive.read(ooxml.WORKBOOK_RELS_PART))
+    try:
+        _own_sheets(source, dict.fromkeys(result_names), tabs, workbook)
+    except UnsafeFileError as error:
+        return str(error)
+    return None
+
+
 def _own_sheets(source: Path, results: dict[str, SheetWrites], tabs: list[dict],
                 workbook: bytes) -> tuple[dict[str, SheetWrites], set[str]]:
     """``results`` keyed by the names the workbook's sheets have: a result sheet matches an
