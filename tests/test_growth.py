@@ -103,6 +103,8 @@ def _builders():
         L.SHEET_DENSITY: lambda r, i, lb: rs.density_sheet(r, lb),
         L.SHEET_CONVERGENCE: lambda r, i, lb: rs.convergence_sheet(r, lb),
         L.SHEET_SPATIAL: lambda r, i, lb: rs.spatial_sheet(r, lb),
+        L.SHEET_ROBUSTNESS: lambda r, i, lb: rs.robustness_sheet(r, lb),
+        L.SHEET_DYNAMICS: lambda r, i, lb: rs.dynamics_sheet(r, lb),
         L.SHEET_LOG: lambda r, i, lb: log_sheet(r, i, lb, "test", "2026-01-01 00:00"),
     }
 
