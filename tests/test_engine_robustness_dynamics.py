@@ -156,6 +156,23 @@ def test_weight_sensitivity_is_seeded_fast_and_consistent():
     np.testing.assert_array_equal(ws.rank, c.rank_mean[0])
 
 
+@pytest.mark.parametrize("which", list(PANELS))
+def test_per_year_classes_fix_every_share_and_so_the_steady_state(which):
+    """Quantiles within each year give every year the same class sizes, so the pooled counts
+    have equal row and column sums and π ∝ those sums is stationary: the first year's shares
+    are a steady state (the one, where there is one). Pooled breaks (the default) are what
+    let the shares move."""
+    from trade_resilience_xl.engine import Settings, compute_panel
+    y = compute_panel(PANELS[which](), Settings().checked()).composite
+    ours = markov_chain(y, 4, "per_year")
+    first = np.bincount(ours.class_ids[:, 0], minlength=4) / len(y)
+    np.testing.assert_allclose(first @ ours.probabilities, first, rtol=1e-12, atol=1e-15)
+    if ours.steady_state is not None:
+        np.testing.assert_allclose(ours.steady_state, first, rtol=1e-12, atol=1e-15)
+    assert Settings().markov_breaks == "pooled"
+    assert markov_chain(y, 4).counts.tolist() == markov_chain(y, 4, "pooled").counts.tolist()
+
+
 def _giddy(y, w):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

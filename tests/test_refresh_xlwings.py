@@ -13,6 +13,7 @@ import shutil
 import openpyxl
 import pytest
 import xlwings as xw
+from openpyxl.utils import get_column_letter
 
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import xlwings_io
@@ -115,6 +116,28 @@ def test_remote_refresh_adds_the_charts(built):
     assert len(x_values) == len(charts)
 
 
+def test_remote_refresh_shades_the_transition_matrices_as_the_file_refresh(built, tmp_path):
+    """xlwings' colour-scale call (what Excel and xlwings Lite carry out) on the cells the
+    file refresh gives a colour scale, with the same fixed ends and colours."""
+    data = payload(built)
+    book = xw.Book(json=data)
+    assert xlwings_io.refresh_all(book).ok
+    names = [s["name"] for s in data["sheets"]]
+    added = [a for a in book.json()["actions"] if a["func"] == "addConditionalFormat"]
+    assert {names[a["sheet_position"]] for a in added} == {"Dynamics"}
+    cells = sorted(f"{get_column_letter(a['start_column'] + 1)}{a['start_row'] + 1}:"
+                   f"{get_column_letter(a['start_column'] + a['column_count'])}"
+                   f"{a['start_row'] + a['row_count']}" for a in added)
+    path = tmp_path / "file.xlsm"
+    shutil.copy(built, path)
+    assert refresh_file(path).ok
+    sheet = openpyxl.load_workbook(path)["Dynamics"]
+    assert cells == sorted(str(cf.sqref) for cf in sheet.conditional_formatting)
+    for action in added:
+        (rule,) = action["args"]
+        assert rule["colors"] == ["#ffffff", "#5a8ac6"] and rule["thresholds"] == [0, 1]
+
+
 def test_remote_engine_limits_are_guarded_not_fatal(built):
     """The remote engine has no status bar and no synchronous chart series: both are
     skipped (reported), everything else applies."""
@@ -147,6 +170,44 @@ def test_check_data_and_clear_results(built):
     writes = [a for a in book.json()["actions"] if a["func"] == "setValues"]
     assert len(writes) == len(L.RESULT_SHEETS)
     assert all(a["values"] == [[L.RESULT_SHEET_NOTE]] for a in writes)
+
+
+def _users_own_log(built, marked: bool) -> dict:
+    """The demo's payload with a Log sheet of the user's own (A1 is their text), with or
+    without this tool's mark (a hidden sheet-scoped name on its A1)."""
+    data = payload(built)
+    index = next(i for i, s in enumerate(data["sheets"]) if s["name"] == L.SHEET_LOG)
+    data["sheets"][index]["values"] = [["My notes on the 2021 figures"]]
+    if marked:
+        data["names"] = [{"name": L.MARK_NAME, "book_scope": False, "scope_sheet_index": index,
+                          "scope_sheet_name": L.SHEET_LOG, "sheet_index": index,
+                          "address": "A1", "refers_to": "='Log'!$A$1"}]
+    return data
+
+
+def test_a_log_sheet_of_the_users_own_is_refused_by_every_button(built):
+    """As the command line: the ribbon neither refreshes nor clears over a sheet that only
+    has a result sheet's name; Check data names it."""
+    for button in (xlwings_io.refresh_all, xlwings_io.clear_results, xlwings_io.check_data):
+        book = xw.Book(json=_users_own_log(built, marked=False))
+        button(book)
+        actions = book.json()["actions"]
+        assert [a["func"] for a in actions] == ["alert"], button
+        assert 'sheet "Log" was not written by trade-resilience; rename or delete it' \
+            in actions[0]["args"][0]
+    report = xlwings_io.refresh_all(xw.Book(json=_users_own_log(built, marked=False)))
+    assert not report.ok and report.problems[0].sheet == L.SHEET_LOG
+
+
+def test_marked_result_sheets_are_rewritten_and_the_others_get_the_mark(built):
+    data = _users_own_log(built, marked=True)
+    book = xw.Book(json=data)
+    assert xlwings_io.refresh_all(book).ok
+    names = [s["name"] for s in data["sheets"]]
+    added = [(names[a["sheet_position"]], a["args"]) for a in book.json()["actions"]
+             if a["func"] == "namesAdd"]
+    expected = [name for name in L.RESULT_SHEETS if name != L.SHEET_LOG]
+    assert added == [(name, [L.MARK_NAME, f"='{name}'!$A$1"]) for name in expected]
 
 
 def test_check_data_shows_the_notes_the_command_line_check_gives(built):

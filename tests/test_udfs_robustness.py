@@ -61,7 +61,7 @@ def test_markov_matrix_rows_sum_to_one_and_steady_state_is_stationary():
      "RANK_AGREEMENT: scores_b has 2 cells for 3 cells of scores_a"),
     (lambda: udfs.RANK_AGREEMENT([1.0, 1.0, 1.0], [1.0, 2.0, 3.0]),
      "RANK_AGREEMENT: one set of scores is constant; rank agreement is undefined"),
-    (lambda: udfs.MARKOV_MATRIX([[1.0, 2.0], [2.0, 1.0]], 3),
+    (lambda: udfs.MARKOV_MATRIX([[1.0, 2.0], [2.0, 1.0]], 3, "per year"),
      "MARKOV_MATRIX: 2 values in column 1 cannot form 3 quantile classes; choose fewer classes"),
     (lambda: udfs.MARKOV_MATRIX([[1.0, 2.0], [2.0, 1.0]], 1),
      "MARKOV_MATRIX: k is 1; a whole number from 2 to 9 expected"),

@@ -64,10 +64,10 @@ def RANK_AGREEMENT(scores_a, scores_b, method="spearman"):
 @xw.func
 @xw.arg("scores", doc="Index values: one row per unit, one column per year (at least 2).")
 @xw.arg("k", doc="Optional. Number of quantile classes (default 4: quartiles).")
-@xw.arg("classes", doc=("Optional. per year (default: quantiles within each year) or pooled "
-                        "(fixed breaks over all years)."))
+@xw.arg("classes", doc=("Optional. pooled (default: fixed breaks over all years) or per year "
+                        "(quantiles within each year)."))
 @excel_function
-def MARKOV_MATRIX(scores, k=4, classes="per year"):
+def MARKOV_MATRIX(scores, k=4, classes="pooled"):
     ("Markov chain between quantile classes from one year to the next: transition "
      "probabilities (rows sum to 1), the count of each row, then the steady state and the "
      "first and last year's shares.")
@@ -77,7 +77,7 @@ def MARKOV_MATRIX(scores, k=4, classes="per year"):
     count = 4 if k is None else args.shift(k, "k", 4)
     if not float(count).is_integer() or not 2 <= count <= 9:
         raise args.ArgError(f"k is {count:g}; a whole number from 2 to 9 expected")
-    rule = args.choice(classes, "classes", _CLASS_RULES, "per_year", "per year or pooled")
+    rule = args.choice(classes, "classes", _CLASS_RULES, "pooled", "per year or pooled")
     with results.engine_errors_in("scores", kind):
         chain = engine.markov_chain(x, int(count), rule)
     names = [f"Class {c + 1}" for c in range(int(count))]

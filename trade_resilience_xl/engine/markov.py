@@ -162,11 +162,13 @@ def _checked_panel(values):
     return y
 
 
-def markov_chain(values, k=4, rule="per_year") -> MarkovChain:
-    """Traditional Markov chain of values (units x years) in k quantile classes, within each
-    year (relative positions; the default) or over all unit-years (``rule="pooled"``).
+def markov_chain(values, k=4, rule="pooled") -> MarkovChain:
+    """Traditional Markov chain of values (units x years) in k quantile classes, over all
+    unit-years (fixed breaks; the default, as the spatial chain) or within each year
+    (``rule="per_year"``: relative positions). Per year, every year has the same class
+    shares, and so has the steady state: only the moves themselves say something.
 
-    >>> chain = markov_chain([[1, 2, 3], [2, 1, 4], [3, 4, 1], [4, 3, 2]], k=2)
+    >>> chain = markov_chain([[1, 2, 3], [2, 1, 4], [3, 4, 1], [4, 3, 2]], k=2, rule="per_year")
     >>> chain.counts.tolist(), chain.steady_state.round(4).tolist()
     ([[2.0, 2.0], [2.0, 2.0]], [0.5, 0.5])
     """

@@ -121,7 +121,8 @@ class Settings:
     sensitivity_draws, sensitivity_concentration: Dirichlet draws around the entropy weights
         (0 switches the sensitivity off) and their concentration (larger: closer draws).
     markov_classes: quantile classes of the Markov chains (2-9; 4 = quartiles).
-    markov_breaks: "per_year" (quantiles within each year) or "pooled" (fixed breaks).
+    markov_breaks: "pooled" (fixed breaks over all unit-years, as the spatial chain) or
+        "per_year" (quantiles within each year: equal shares in every year by construction).
     """
 
     shift: float = 1.0
@@ -152,7 +153,7 @@ class Settings:
     sensitivity_draws: int = 1000
     sensitivity_concentration: float = 100.0
     markov_classes: int = 4
-    markov_breaks: str = "per_year"
+    markov_breaks: str = "pooled"
 
     def checked(self) -> Settings:
         """A copy with values normalised, or an InputError naming the bad setting."""

@@ -66,6 +66,21 @@ class ChartSpec:
     y_max: float | None = None
 
 
+@dataclass(frozen=True)
+class HeatMap:
+    """A two-colour scale over ``cells`` (conditional formatting, so it follows the values):
+    ``low`` and below in white, ``high`` and above in ``HEAT_COLOUR``. Fixed ends, not the
+    range's own minimum and maximum, so that matrices side by side shade alike."""
+
+    cells: str                  # e.g. "B6:E9"
+    low: float = 0
+    high: float = 1
+
+
+HEAT_WHITE = "FFFFFF"
+HEAT_COLOUR = "5A8AC6"          # Excel's own blue of its colour scales; black text stays legible
+
+
 @dataclass
 class Block:
     """Rows of cell values written from ``top_left``; ``number_formats`` maps a 0-based
@@ -80,11 +95,12 @@ class Block:
 @dataclass
 class SheetContent:
     """Everything one result sheet receives: blocks, column widths (letter -> width in
-    characters) and charts."""
+    characters), charts and heat maps."""
 
     blocks: list[Block] = field(default_factory=list)
     widths: dict[str, float] = field(default_factory=dict)
     charts: list[ChartSpec] = field(default_factory=list)
+    heat_maps: list[HeatMap] = field(default_factory=list)
 
 
 class WorkbookIO(Protocol):
@@ -114,6 +130,9 @@ class WorkbookIO(Protocol):
 
     def add_chart(self, sheet: str, spec: ChartSpec) -> None:
         """Draw ``spec`` on ``sheet`` from cells already written there."""
+
+    def add_heat_map(self, sheet: str, spec: HeatMap) -> None:
+        """Shade the cells of ``spec`` on ``sheet`` by their values."""
 
     def status(self, message: str) -> None:
         """Show progress (status bar, console, nothing)."""

@@ -7,6 +7,7 @@ the column stands, so users may reorder columns or retype a header without the C
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
@@ -61,6 +62,40 @@ SHEET_ORDER: tuple[str, ...] = ((SHEET_ABOUT, SHEET_INDICATORS, SHEET_DATA, SHEE
 RESULT_SHEET_NOTE = ("Press Trade Resilience → Refresh all (or run `trade-resilience refresh "
                      "FILE`) / 点击 Trade Resilience → Refresh all（或运行 "
                      "`trade-resilience refresh 文件名`）")
+
+# The mark a result sheet carries (why a sheet-scoped defined name: workbook/package/
+# result_marks.py). Here, not there, because the live refresh (xlwings, xlwings Lite)
+# checks it too, and Lite carries no package code.
+MARK_NAME = "_TradeResilienceResult"
+_PRE_MARK_TITLE = re.compile(r"[^\n]+ / [^\n]*[\u3400-\u9fff][^\n]*")
+
+
+def mark_reference(sheet: str) -> str:
+    """What the mark of ``sheet`` refers to: its A1, quoted as Excel quotes (``'Log'!$A$1``)."""
+    return "'" + sheet.replace("'", "''") + "'!$A$1"
+
+
+def referenced_sheet(reference: str) -> str:
+    """The sheet of a reference such as ``'Log'!$A$1`` or ``=Log!$A$1``."""
+    sheet, _, _ = reference.lstrip("=").rpartition("!")
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet
+
+
+def written_before_marks(first_cell) -> bool:
+    """Whether a sheet's A1 is what earlier versions of this tool wrote there (the
+    placeholder, or a bilingual "English / 中文" title): such a sheet is taken as ours."""
+    if not isinstance(first_cell, str):
+        return False
+    return first_cell.startswith(RESULT_SHEET_NOTE[:22]) or bool(
+        _PRE_MARK_TITLE.fullmatch(first_cell))
+
+
+def not_ours(source, sheet: str) -> str:
+    """The refusal for a result sheet's name on a sheet this tool did not write."""
+    return (f'{source}: sheet "{sheet}" was not written by trade-resilience; rename or delete '
+            "it so that the results can be written (nothing was changed)")
 
 # ---------------------------------------------------------------------------- headers
 # English -> Chinese for every header the builder writes.
@@ -246,12 +281,13 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "Quantile classes of the Markov chains on the Dynamics sheet, 2-9 (4 = "
                 "quartiles, as usual).",
                 "动态表马尔可夫链的分位数分类数，2-9（常用4，即四分位）。"),
-    SettingSpec("markov_breaks", "Markov breaks", "马尔可夫分类方式", "per year", "choice",
-                ("per year", "pooled"),
-                "per year: quantiles within each year (relative positions); pooled: fixed "
-                "breaks over all years (the spatial Markov chain always uses pooled breaks).",
-                "per year：逐年分位数（相对位置）；pooled：全部年份统一断点"
-                "（空间马尔可夫链总用统一断点）。"),
+    SettingSpec("markov_breaks", "Markov breaks", "马尔可夫分类方式", "pooled", "choice",
+                ("pooled", "per year"),
+                "pooled: fixed breaks over all years, as the spatial Markov chain (shares can "
+                "change, the steady state shows where the moves lead); per year: quantiles "
+                "within each year (relative positions; every share is then 1/k).",
+                "pooled：全部年份统一断点（同空间马尔可夫链，稳态反映趋向）；per year："
+                "逐年分位数（相对位置，各类占比恒为1/k）。"),
 )
 SETTING_KEYS: tuple[str, ...] = tuple(spec.key for spec in SETTINGS)
 SETTINGS_BY_KEY: dict[str, SettingSpec] = {spec.key.casefold(): spec for spec in SETTINGS}

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 from pyexpat import ExpatError
 
-from trade_resilience_xl.workbook.book_io import ChartSpec, cell_position
+from trade_resilience_xl.workbook.book_io import ChartSpec, HeatMap, cell_position
 from trade_resilience_xl.workbook.package.package_reader import DamagedPart, PackageReader
 from trade_resilience_xl.workbook.package.package_update import save_package
 from trade_resilience_xl.workbook.package.result_sheet_xml import SheetWrites
@@ -99,6 +99,9 @@ class OpenpyxlBook:
         # Moran scatter under a long LISA table did straddle one).
         writes.row_breaks.append(cell_position(spec.anchor)[0] - 1)
         writes.charts.append(spec)
+
+    def add_heat_map(self, sheet: str, spec: HeatMap) -> None:
+        self.results[sheet].heat_maps.append(spec)
 
     def status(self, message: str) -> None:
         if self._on_status is not None:

@@ -136,6 +136,8 @@ def _write(book: WorkbookIO, name: str, content: SheetContent) -> None:
     book.set_column_widths(name, content.widths)
     for spec in content.charts:
         book.add_chart(name, spec)
+    for heat_map in content.heat_maps:
+        book.add_heat_map(name, heat_map)
 
 
 def refresh(book: WorkbookIO, progress: Callable[[str], None] | None = None, *,

@@ -54,7 +54,7 @@ def landscape_fit_width(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     # CJK characters take about two Latin character widths.
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -78,7 +78,7 @@ def fit_row_heights(ws: Worksheet, first_row: int, last_row: int, *, line_height
                     width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43
                                 for c in range(merged.min_col, merged.max_col + 1))
             per_line = max(1.0, width * 1.05)
-            needed = sum(max(1, math.ceil(_display_width(part) / per_line))
+            needed = sum(max(1, math.ceil(display_width(part) / per_line))
                          for part in cell.value.split("\n"))
             lines = max(lines, needed)
         ws.row_dimensions[row].height = round(line_height * lines + 2, 1)

@@ -17,7 +17,7 @@ import xlwings as xw
 
 from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook import refresh as _refresh
-from trade_resilience_xl.workbook.book_io import ChartSpec
+from trade_resilience_xl.workbook.book_io import HEAT_COLOUR, HEAT_WHITE, ChartSpec, HeatMap
 from trade_resilience_xl.workbook.results.result_frame import GAP
 
 POINTS_PER_CM = 72 / 2.54
@@ -90,7 +90,28 @@ class XlwingsBook:
         for chart in list(ws.charts):
             chart.delete()
         ws.clear()
+        # Clearing a sheet's formats takes its conditional formats too in Excel; said
+        # explicitly for hosts where that is not so (a heat map would pile up per refresh).
+        self._cosmetic("heat maps", lambda: ws.cells.conditional_formats.clear())
         self.last_row[sheet] = 0
+
+    # ------------------------------------------------------------------ result sheets
+    def foreign_result_sheet(self) -> str | None:
+        """A sheet with a result sheet's name (Excel ignores case) that this tool did not
+        write: no mark and an A1 unlike ours. A refresh would overwrite it; refused instead,
+        as the file refresh refuses it (``layout.MARK_NAME``)."""
+        results = {name.casefold() for name in L.RESULT_SHEETS}
+        for ws in self.book.sheets:
+            if ws.name.casefold() in results and not _marked(ws) \
+                    and not L.written_before_marks(ws.range("A1").value):
+                return ws.name
+        return None
+
+    def mark(self, sheet: str) -> None:
+        """Give a result sheet this tool's mark (a hidden sheet-scoped name on its A1)."""
+        ws = self.book.sheets[sheet]
+        if not _marked(ws):
+            self._cosmetic(f"mark {sheet}", lambda: _add_mark(ws))
 
     def write_table(self, sheet, top_left, rows, number_formats=None, header_rows=1) -> None:
         ws = self.book.sheets[sheet]
@@ -130,10 +151,36 @@ class XlwingsBook:
             self._cosmetic(f"series {k} as line", lambda k=k: setattr(
                 chart.series[k], "chart_type", "xy_scatter_lines_no_markers"))
 
+    def add_heat_map(self, sheet: str, spec: HeatMap) -> None:
+        # xlwings' own colour-scale call (0.37.5+): COM on Windows, AppleScript on macOS,
+        # an action for the remote engine and xlwings Lite.
+        cells = self.book.sheets[sheet].range(spec.cells)
+        self._cosmetic(f"heat map {spec.cells}", lambda: cells.conditional_formats
+                       .add_color_scale([f"#{HEAT_WHITE}", f"#{HEAT_COLOUR}"],
+                                        thresholds=[spec.low, spec.high],
+                                        threshold_type="number"))
+
     def status(self, message: str | None) -> None:
         # False gives the status bar back to Excel.
         self._cosmetic("status bar", lambda: setattr(self.book.app, "status_bar",
                                                      message if message else False))
+
+
+def _marked(ws) -> bool:
+    try:
+        return any(n.name.rpartition("!")[2].casefold() == L.MARK_NAME.casefold()
+                   and L.referenced_sheet(n.refers_to or "").casefold() == ws.name.casefold()
+                   for n in ws.names)
+    except Exception:  # noqa: BLE001 - no names here (object model): A1 decides
+        return False
+
+
+def _add_mark(ws) -> None:
+    name = ws.names.add(L.MARK_NAME, "=" + L.mark_reference(ws.name))
+    try:
+        name.api.Visible = False        # hidden, as the file refresh writes it
+    except Exception:  # noqa: BLE001 - the remote engine has no Name.api; still a mark
+        pass
 
 
 def _style_header(header) -> None:
@@ -170,6 +217,9 @@ def refresh_all(book: xw.Book | None = None) -> _refresh.RefreshReport:
     """Ribbon "Refresh all": recompute every result sheet of the calling workbook."""
     book = _caller(book)
     io = XlwingsBook(book)
+    refused = _refuse_foreign_sheet(io)
+    if refused is not None:
+        return refused
     io._cosmetic("screen updating", lambda: setattr(book.app, "screen_updating", False))
     try:
         report = _refresh.refresh(io)
@@ -185,10 +235,23 @@ def refresh_all(book: xw.Book | None = None) -> _refresh.RefreshReport:
         io.status(None)
     report.skipped = io.skipped
     if report.ok:
+        for name in report.sheets:
+            io.mark(name)
         _note_charts_left_out(io, report)
     if not report.ok or report.warnings or report.illustrative:
         _alert(book, report.message(), report.ok)
     return report
+
+
+def _refuse_foreign_sheet(io: XlwingsBook) -> _refresh.RefreshReport | None:
+    """Nothing written, one message box, when a sheet named as a result sheet is the
+    user's own (as the command line refuses it)."""
+    foreign = io.foreign_result_sheet()
+    if foreign is None:
+        return None
+    message = L.not_ours(io.book.name, foreign)
+    _alert(io.book, message, False)
+    return _refresh.RefreshReport(False, [_refresh.Problem(foreign, "", message)])
 
 
 def _note_charts_left_out(io: XlwingsBook, report: _refresh.RefreshReport) -> None:
@@ -208,15 +271,23 @@ def check_data(book: xw.Book | None = None) -> list:
     """Ribbon "Check data": list every input problem as sheet + cell, or else the notes a
     refresh would put on the Log, exactly as ``trade-resilience check`` does (writes nothing)."""
     book = _caller(book)
-    report = _refresh.inspect(XlwingsBook(book))
-    _alert(book, report.check_message(), report.ok)
-    return report.problems
+    io = XlwingsBook(book)
+    report = _refresh.inspect(io)
+    foreign = io.foreign_result_sheet()
+    message = report.check_message()
+    if foreign is not None:       # what the refresh would refuse too, as `check` says it
+        message = (message if not report.ok else "") + "\n" + L.not_ours(book.name, foreign)
+    _alert(book, message.strip(), report.ok and foreign is None)
+    return report.problems + ([_refresh.Problem(foreign, "", L.not_ours(book.name, foreign))]
+                              if foreign is not None else [])
 
 
 def clear_results(book: xw.Book | None = None) -> list[str]:
     """Ribbon "Clear results": empty the result sheets (inputs are not touched)."""
     book = _caller(book)
     io = XlwingsBook(book)
+    if _refuse_foreign_sheet(io) is not None:
+        return []
     cleared = _refresh.clear(io)
     io.status(None)
     return cleared

@@ -32,24 +32,16 @@ import re
 
 from defusedxml import ElementTree as SafeET
 
+from trade_resilience_xl.workbook.layout import (  # noqa: F401 - the mark's rules, re-exported
+    MARK_NAME,
+    mark_reference,
+    not_ours,
+    referenced_sheet,
+    written_before_marks,
+)
 from trade_resilience_xl.workbook.package import ooxml
 
-MARK_NAME = "_TradeResilienceResult"
-_PLACEHOLDER_START = "Press Trade Resilience"
-# "Indicator weights, entropy method / 指标权重：熵值法": English, " / ", then Chinese.
-_BILINGUAL_TITLE = re.compile(r"[^\n]+ / [^\n]*[\u3400-\u9fff][^\n]*")
-
-
-def reference(sheet: str) -> str:
-    """The formula text of the sheet's A1 (``'Log'!$A$1``), quoted as Excel quotes."""
-    return "'" + sheet.replace("'", "''") + "'!$A$1"
-
-
-def _sheet_of(reference_text: str) -> str:
-    sheet, _, _ = reference_text.rpartition("!")
-    if sheet.startswith("'") and sheet.endswith("'"):
-        sheet = sheet[1:-1].replace("''", "'")
-    return sheet
+reference = mark_reference
 
 
 def marked(workbook_xml: bytes, sheet_names: list[str]) -> set[str]:
@@ -63,18 +55,9 @@ def marked(workbook_xml: bytes, sheet_names: list[str]) -> set[str]:
                 scope.isascii() and scope.isdigit()) or int(scope) >= len(sheet_names):
             continue
         sheet = sheet_names[int(scope)]
-        if _sheet_of((element.text or "").strip()).casefold() == sheet.casefold():
+        if referenced_sheet((element.text or "").strip()).casefold() == sheet.casefold():
             found.add(sheet)
     return found
-
-
-def written_before_marks(first_cell) -> bool:
-    """Whether a sheet's A1 is what earlier versions of this tool wrote there (template
-    placeholder or bilingual title): such a sheet is taken as this tool's own."""
-    if not isinstance(first_cell, str):
-        return False
-    return first_cell.startswith(_PLACEHOLDER_START) or bool(
-        _BILINGUAL_TITLE.fullmatch(first_cell))
 
 
 def with_marks(workbook_xml: bytes, sheets: list[tuple[int, str]]) -> bytes:
@@ -99,9 +82,3 @@ def with_marks(workbook_xml: bytes, sheets: list[tuple[int, str]]) -> bytes:
         rf"|<{prefix}functionGroups\b[^>]*/>", text))
     return (text[:after] + f"<{prefix}definedNames>{entries}</{prefix}definedNames>"
             + text[after:]).encode("utf-8")
-
-
-def not_ours(source, sheet: str) -> str:
-    """The refusal for a result sheet's name on a sheet this tool did not write."""
-    return (f'{source}: sheet "{sheet}" was not written by trade-resilience; rename or delete '
-            "it so that the results can be written (nothing was changed)")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils.cell import get_column_letter
 
-from trade_resilience_xl.workbook.book_io import ChartSpec
+from trade_resilience_xl.workbook.book_io import HEAT_COLOUR, HEAT_WHITE, ChartSpec, HeatMap
 from trade_resilience_xl.workbook.layout import cell_name
 from trade_resilience_xl.workbook.package import ooxml
 from trade_resilience_xl.workbook.package.result_styles import CellFormat
@@ -39,6 +39,7 @@ class SheetWrites:
     widths: dict[str, float] = field(default_factory=dict)
     charts: list[ChartSpec] = field(default_factory=list)
     row_breaks: list[int] = field(default_factory=list)
+    heat_maps: list[HeatMap] = field(default_factory=list)
 
     def write(self, row: int, first_col: int, values: list, formats: list[CellFormat]) -> None:
         self.rows.setdefault(row, []).append((first_col, values, formats))
@@ -93,6 +94,17 @@ def cell_xml(ref: str, value, style: int) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
+def heat_map_xml(spec: HeatMap, priority: int) -> str:
+    """A ``<conditionalFormatting>`` element: a two-colour scale with fixed ends (it goes
+    between ``</sheetData>`` and ``<pageMargins>``, as the schema orders them)."""
+    return (f'<conditionalFormatting sqref="{ooxml.escape(spec.cells)}">'
+            f'<cfRule type="colorScale" priority="{priority}"><colorScale>'
+            f'<cfvo type="num" val="{_number_text(spec.low, spec.cells)}"/>'
+            f'<cfvo type="num" val="{_number_text(spec.high, spec.cells)}"/>'
+            f'<color rgb="FF{HEAT_WHITE}"/><color rgb="FF{HEAT_COLOUR}"/>'
+            "</colorScale></cfRule></conditionalFormatting>")
+
+
 _SHEET_PR = re.compile(rb"<(?:\w+:)?sheetPr\b[^>]*>")
 _CODE_NAME = re.compile(rb'\scodeName="([^"]*)"')
 
@@ -118,6 +130,16 @@ class _StyleAttributes(dict):
     def __missing__(self, index: int) -> str:
         self[index] = f' s="{index}"' if index else ""
         return self[index]
+
+
+class _TextCells(dict):
+    """Text -> the rest of its inline-string cell after the style (as ``cell_xml``)."""
+
+    def __missing__(self, text: str) -> str:
+        escaped = ooxml.escape(text)
+        space = ' xml:space="preserve"' if escaped != escaped.strip() else ""
+        self[text] = f' t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+        return self[text]
 
 
 class _Letters(dict):
@@ -164,22 +186,29 @@ def sheet_xml_parts(writes: SheetWrites, style_index: dict[CellFormat, int], *,
         return styles_of[id(formats)]
 
     heights, cells_of = writes.row_heights, writes.cells_of
-    attribute = _StyleAttributes()
+    attribute, texts = _StyleAttributes(), _TextCells()
     for k, r in enumerate(sorted(set(writes.rows) | set(heights))):
         height = heights.get(r)
         attrs = f' ht="{height:g}" customHeight="1"' if height else ""
         number = str(r)
-        # A finite float (v - v == 0) written inline, as cell_xml would: most cells are.
+        # Finite floats (v - v == 0), ints and text written inline, as cell_xml would: they
+        # are nearly all cells, and text repeats (unit names, region labels).
         cells = "".join([f'<c r="{letters[c]}{number}"{attribute[index]}><v>{value!r}</v></c>'
                          if type(value) is float and value - value == 0
+                         else f'<c r="{letters[c]}{number}"{attribute[index]}{texts[value]}'
+                         if type(value) is str
+                         else f'<c r="{letters[c]}{number}"{attribute[index]}><v>{value}</v></c>'
+                         if type(value) is int
                          else cell_xml(letters[c] + number, value, index)
                          for c, value, index in cells_of(r, style)])
         out.append(f'<row r="{r}"{attrs}>{cells}</row>')
         if k % ROWS_PER_PART == ROWS_PER_PART - 1:
             yield "".join(out).encode("utf-8")
             out = []
-    out.append("</sheetData>"
-               '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
+    out.append("</sheetData>")
+    out.extend(heat_map_xml(spec, priority)
+               for priority, spec in enumerate(writes.heat_maps, start=1))
+    out.append('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
                'footer="0.5"/>'
                f'<pageSetup paperSize="{PAPER_A4}" orientation="landscape" fitToWidth="1" '
                'fitToHeight="0"/>')

@@ -74,9 +74,10 @@ def coupling_sheet(result: PanelResult, labels: Labels) -> SheetContent:
                       "Class / 协调等级"]
     numbers = [f"u_{d}" for d in dims] + ["coupling", "comprehensive", "coordination", "class",
                                           "class_en", "class_zh"]
+    # Columns as lists, zipped: itertuples steps through text columns element by element.
+    columns = [table[c].tolist() for c in ["unit", "region", "year"] + numbers]
     detail = [[unit, labels.region(region), int(year)] + rest[:-2] + [f"{rest[-2]} / {rest[-1]}"]
-              for unit, region, year, *rest in table[["unit", "region", "year"] + numbers]
-              .itertuples(index=False, name=None)]
+              for unit, region, year, *rest in zip(*columns)]
     block = block_with_title(top, "C, T and D per unit and year / 各单元各年份耦合协调度",
                              detail_header, detail)
     block.number_formats = sized_formats(block.rows, range(3, 6 + len(dims)), 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from trade_resilience_xl.engine import PanelResult, type_names
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.book_io import Block, SheetContent
+from trade_resilience_xl.workbook.book_io import Block, HeatMap, SheetContent, cell_position
 from trade_resilience_xl.workbook.results import charts
 from trade_resilience_xl.workbook.results.labels import Labels
 from trade_resilience_xl.workbook.results.result_frame import (
@@ -14,7 +14,9 @@ from trade_resilience_xl.workbook.results.result_frame import (
     TABLE_ROW,
     block_with_title,
     head,
+    padded,
 )
+from trade_resilience_xl.workbook.styles import display_width
 
 LEVELS = ("high", "medium", "low")
 SHARES = ("First year / 首年", "Last year / 末年", "Steady state / 稳态")
@@ -48,12 +50,31 @@ def _matrix_block(moves, names, top, title) -> Block:
     return block
 
 
-def _shares_block(shares, names, top) -> Block:
-    rows = [[name, r.first_year, r.last_year, "" if r.steady_state != r.steady_state
-             else r.steady_state] for name, r in zip(names, shares.itertuples())]
-    block = block_with_title(top, "Shares of units by class / 各类单元占比",
-                             ["Class / 类别", *SHARES], rows)
-    block.number_formats = {1: PCT, 2: PCT, 3: PCT}
+def _heat_map(matrix: Block) -> HeatMap:
+    """The probabilities of a ``_matrix_block``, shaded from 0 (white) to 1."""
+    top, left = cell_position(matrix.top_left)
+    k = len(matrix.rows) - matrix.header_rows
+    first = top + matrix.header_rows
+    return HeatMap(f"{L.cell_name(first, left + 1)}:{L.cell_name(first + k - 1, left + k)}")
+
+
+def _shares_block(shares, names, top, by_construction: bool) -> Block:
+    # The chart's categories are the first column: the nine types' long names go in a
+    # last column of their own (text runs on into the empty cells to its right), so the
+    # axis says "Type j" and the plot keeps its height.
+    named = ":" in names[0]
+    labels = [n.split(": ", 1) if named else [n] for n in names]
+    rows = [[label[0], r.first_year, r.last_year, "" if r.steady_state != r.steady_state
+             else r.steady_state, *label[1:]] for label, r in zip(labels, shares.itertuples())]
+    title = "Shares of units by class / 各类单元占比"
+    if by_construction:      # what a reader would otherwise take for a finding
+        title += (f" (classes by quantiles within each year: each holds 1/{len(names)} of "
+                  "the units in every year, and so in the steady state, by construction; set "
+                  "Markov breaks to pooled to see where the moves lead / 按年分位数分类时各年"
+                  "及稳态各类占比均相同；改用 pooled 可见趋向)")
+    header = ["Class / 类别", *SHARES, *(["Name / 名称"] if named else [])]
+    block = block_with_title(top, title, header, rows)
+    block.number_formats = {1: PCT, 2: PCT, 3: padded(PCT) if named else PCT}
     return block
 
 
@@ -66,8 +87,9 @@ def dynamics_sheet(result: PanelResult, labels: Labels) -> SheetContent:
               else "quantile breaks over all years")
     head(content.blocks, labels.analysis_title("Dynamics between levels", "等级转移"),
          f"Markov chain: {k} classes of the index by {breaks}; p_ij = share of units in "
-         "class i in one year that are in class j the next year. / 马尔可夫链：按分位数分类，"
-         "p_ij为第i类单元次年处于第j类的比例。")
+         "class i in one year that are in class j the next year, shaded from white (0) to "
+         "blue (1). / 马尔可夫链：按分位数分类，p_ij为第i类单元次年处于第j类的比例，"
+         "颜色由白(0)到蓝(1)。")
     top = TABLE_ROW
     if d.markov is None or d.method_weights is None:
         notes = [n for n in result.warnings if n.startswith(("Markov chain not computed",
@@ -81,17 +103,23 @@ def dynamics_sheet(result: PanelResult, labels: Labels) -> SheetContent:
         if moves.empty:
             continue
         names = class_names(chain, int(moves["from_class"].max()), panel)
+        # Row labels readable in full (the nine types' names run to 70 widths), within reason.
+        content.widths["A"] = max(content.widths["A"],
+                                  min(72, 2 + max(display_width(n) for n in names)))
         matrix = _matrix_block(moves, names, top, title)
         content.blocks.append(matrix)
+        content.heat_maps.append(_heat_map(matrix))
         top += len(matrix.rows) + GAP
-        shares = _shares_block(d.markov_shares[d.markov_shares["chain"] == chain], names, top)
+        shares = _shares_block(d.markov_shares[d.markov_shares["chain"] == chain], names, top,
+                               chain == "index" and s.markov_breaks == "per_year")
         content.blocks.append(shares)
         top += len(shares.rows) + GAP
         content.charts.append(charts.chart(
             "bar", f"Steady state beside the first and last year, {what} / "
             f"{what_zh}稳态分布与首末年分布",
             charts.Plotted(shares, SHARES[0], SHARES[2]), top, x_title="Class / 类别",
-            y_title="Share of units / 单元占比", y_number_format="0%", height_cm=9))
+            y_title="Share of units / 单元占比", y_number_format="0%", height_cm=9,
+            y_max=1 if chain == "index" else None))
         top += 20
     if d.spatial_markov is None:
         notes = [n for n in result.warnings if n.startswith("Spatial Markov chain not")]
@@ -103,6 +131,7 @@ def dynamics_sheet(result: PanelResult, labels: Labels) -> SheetContent:
         matrix = _matrix_block(moves, names, top,
                                f"Neighbours in class {lag} at the start / 邻居处于第{lag}类")
         content.blocks.append(matrix)
+        content.heat_maps.append(_heat_map(matrix))
         top += len(matrix.rows) + GAP
     test = d.spatial_test
     rows = [[r.statistic, r.value, int(r.dof), r.p_value] for r in test.itertuples()]

@@ -61,8 +61,9 @@ def log_sheet(result: PanelResult, inputs: Inputs, labels: Labels, version: str,
     filled = [["Filled by interpolation / 插值填补", None, None, None, None],
               [labels.unit, "Data cell / 数据单元格", "Year / 年份", "Field / 字段",
                "Value / 取值"]]
-    row_of = {(u, y): r for u, y, r in zip(inputs.data["unit"], inputs.data["year"],
-                                           inputs.data_rows)}
+    # Built only when something was filled: it runs over every Data row.
+    row_of = {} if result.filled.empty else {
+        (u, y): r for u, y, r in zip(inputs.data["unit"], inputs.data["year"], inputs.data_rows)}
     for unit, year, code, filled_value in result.filled.itertuples(index=False):
         column = inputs.data_cols.get(code)
         where = row_of.get((unit, int(year)))
