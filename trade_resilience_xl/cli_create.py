@@ -67,14 +67,15 @@ def cmd_new(args) -> int:
         except CsvError as error:
             raise CommandError(str(error)) from None
         run_refresh(building, building)
-        if args.lite:
-            _lite(building, building, shown=out)
+        lite = _lite(building, building) if args.lite else []
     data = read.data
     print(f"Wrote {out}: {data.iloc[:, 0].nunique()} {read.unit_label} x "
           f"{data['Year'].nunique()} years x {len(data.columns) - 4} indicators"
           + ("" if data["Population"].notna().any()
              else " (no population: equal weights in Theil and Dagum)"))
     print(f"Refreshed {out} / 已刷新")
+    if args.lite:                           # said once the workbook is there
+        print("\n".join(lite + [f"{out} is an xlwings Lite workbook: {OPEN_LITE}"]))
     return EXIT_OK
 
 
@@ -108,20 +109,20 @@ def cmd_template(args) -> int:
     return EXIT_OK
 
 
-def _lite(source: Path, out: Path, shown: Path | None = None) -> None:
-    """Write ``source`` as an xlwings Lite workbook to ``out``; say what was left out
-    (naming ``shown`` as the workbook written, when ``out`` is a temp file that becomes it)."""
+OPEN_LITE = "open it in Excel with the xlwings Lite add-in (Windows, Mac, web)"
+
+
+def _lite(source: Path, out: Path) -> list[str]:
+    """Write ``source`` as an xlwings Lite workbook to ``out``; the lines that say what was
+    left out of it."""
     from trade_resilience_xl.lite.convert import NotOurWorkbook, make_lite
 
     try:
         left_out = make_lite(source, out)
     except NotOurWorkbook as error:
         raise CommandError(str(error)) from None
-    for part in left_out:
-        print(f"Left out {part}: xlwings Lite runs the workbook's Python itself, its scripts "
-              "replace the ribbon's buttons")
-    print(f"Wrote {shown or out}: open it in Excel with the xlwings Lite add-in "
-          "(Windows, Mac, web)")
+    return [f"Left out {part}: xlwings Lite runs the workbook's Python itself, its scripts "
+            "replace the ribbon's buttons" for part in left_out]
 
 
 def cmd_lite(args) -> int:
@@ -138,7 +139,7 @@ def cmd_lite(args) -> int:
         _new_workbook(book, (".xlsx",), True,
                       "an xlwings Lite workbook has no macros; use a .xlsx name")
         build_lite_workbook(book)
-        print(f"Wrote {book}: open it in Excel with the xlwings Lite add-in (Windows, Mac, web)")
+        print(f"Wrote {book}: {OPEN_LITE}")
         return EXIT_OK
     out = Path(args.out)
     file_safety.check_readable(book)
@@ -147,5 +148,5 @@ def cmd_lite(args) -> int:
                            "another file")
     _new_workbook(out, (".xlsx",), args.force,
                   "an xlwings Lite workbook has no macros; use a .xlsx name")
-    _lite(book, out)
+    print("\n".join(_lite(book, out) + [f"Wrote {out}: {OPEN_LITE}"]))
     return EXIT_OK
