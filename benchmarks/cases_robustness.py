@@ -27,11 +27,18 @@ def _panel(units, years):
     return panel, compute_panel(panel, settings), settings, ring
 
 
+def _dense(contiguity) -> np.ndarray:
+    """The n x n matrix of the engine's sparse contiguity (spatial_markov and giddy take it)."""
+    w = np.zeros((contiguity.cards.size,) * 2)
+    w[contiguity.row, contiguity.neighbour] = contiguity.weight
+    return w
+
+
 def robustness_cases():
     def build():
         panel, nums, s, ring = _panel(31, 12)
         big = _panel(3334, 30)
-        w, _ = row_standardised(panel.units, ring)
+        w = _dense(row_standardised(panel.units, ring))
 
         def giddy_spatial():
             import giddy.markov

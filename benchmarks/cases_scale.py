@@ -81,7 +81,10 @@ def phase_cases():
     inputs = read_inputs(served)
     result = _run(inputs, None)
     settings = inputs.settings.checked()
-    arrays = prepare_panel(inputs.data, inputs.indicators, missing=settings.missing)
+    # The columns the refresh hands the engine (refresh._run): the sheet's own labels stay.
+    arrays = prepare_panel(inputs.data, inputs.indicators[["code", "indicator", "dimension",
+                                                           "dimension_zh", "direction"]],
+                           missing=settings.missing)
 
     def read():
         reader = PackageReader(source)

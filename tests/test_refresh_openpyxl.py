@@ -341,3 +341,30 @@ def test_workbook_and_python_api_share_one_default_seed(template, tmp_path):
                          columns={"unit": "Province", "region": "Region", "year": "Year",
                                   "population": "Population"})
     pd.testing.assert_frame_equal(from_sheet.bootstrap, from_api.bootstrap)
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_the_refresh_pauses_the_cycle_collector_and_gives_it_back(template, tmp_path,
+                                                                   enabled_before):
+    """Paused from reading to saving (workbook/collector.py: a sixth of a county refresh),
+    switched back on afterwards only if it was on before, also when the refresh stops."""
+    import gc
+
+    path = shutil.copy(template, tmp_path / "w.xlsm")
+    seen = []
+    book = OpenpyxlBook(path)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled_before else gc.disable()
+        assert refresh(book, lambda _: seen.append(gc.isenabled())).ok
+        assert gc.isenabled() is enabled_before
+        book.save()
+        assert gc.isenabled() is enabled_before
+        bad = OpenpyxlBook(path)
+        bad.read_values = lambda sheet: [["not a workbook of this tool"]]   # stops at once
+        assert not refresh(bad).ok and gc.isenabled() is enabled_before
+        bad.close()
+    finally:
+        book.close()
+        gc.enable() if was else gc.disable()
+    assert seen and not any(seen[:-1])      # off at every step until "Done"

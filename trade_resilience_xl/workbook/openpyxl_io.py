@@ -21,6 +21,7 @@ from pathlib import Path
 from pyexpat import ExpatError
 
 from trade_resilience_xl.workbook.book_io import ChartSpec, HeatMap, cell_position
+from trade_resilience_xl.workbook.collector import paused_collector
 from trade_resilience_xl.workbook.package.package_reader import DamagedPart, PackageReader
 from trade_resilience_xl.workbook.package.package_update import save_package
 from trade_resilience_xl.workbook.package.result_sheet_xml import SheetWrites
@@ -119,7 +120,8 @@ class OpenpyxlBook:
 
         target = Path(path) if path is not None else self.path
         try:
-            save_package(self.path, target, self.results)
+            with paused_collector():
+                save_package(self.path, target, self.results)
         except OSError as error:
             reason = error.strerror or str(error)
             if error.errno == errno.ENOSPC:

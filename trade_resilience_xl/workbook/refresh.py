@@ -22,6 +22,7 @@ from trade_resilience_xl.workbook.book_io import (
     WorkbookIO,
     rectangular,
 )
+from trade_resilience_xl.workbook.collector import paused_collector
 from trade_resilience_xl.workbook.inputs.read_inputs import (
     InputProblems,
     Inputs,
@@ -106,8 +107,9 @@ def inspect(book: WorkbookIO) -> RefreshReport:
     """What a refresh would report, writing nothing: the problems, or the notes it would give
     (a value read as missing, an interpolated gap, a constant indicator...)."""
     try:
-        inputs = read_inputs(book)
-        result = _run(inputs, None, inference=False)
+        with paused_collector():
+            inputs = read_inputs(book)
+            result = _run(inputs, None, inference=False)
     except InputProblems as problems:
         return RefreshReport(False, problems.problems)
     return RefreshReport(True, [], _notes(inputs, result), illustrative=inputs.illustrative)
@@ -152,14 +154,15 @@ def refresh(book: WorkbookIO, progress: Callable[[str], None] | None = None, *,
         if progress is not None:
             progress(message)
 
-    try:
-        inputs, result, sheets = _prepare(book, say, now)
-    except InputProblems as problems:
-        say("Stopped: bad input data / 输入数据有误，已停止")
-        return RefreshReport(False, problems.problems)
-    for name, content in sheets.items():
-        say(f"Writing {name} / 写入 {name}")
-        _write(book, name, content)
+    with paused_collector():
+        try:
+            inputs, result, sheets = _prepare(book, say, now)
+        except InputProblems as problems:
+            say("Stopped: bad input data / 输入数据有误，已停止")
+            return RefreshReport(False, problems.problems)
+        for name, content in sheets.items():
+            say(f"Writing {name} / 写入 {name}")
+            _write(book, name, content)
     say("Done / 完成")
     return RefreshReport(True, [], _notes(inputs, result), list(sheets),
                          sum(len(c.charts) for c in sheets.values()), inputs.illustrative,
