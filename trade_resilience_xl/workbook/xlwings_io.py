@@ -109,9 +109,8 @@ class XlwingsBook:
 
     def mark(self, sheet: str) -> None:
         """Give a result sheet this tool's mark (a hidden sheet-scoped name on its A1)."""
-        ws = self.book.sheets[sheet]
-        if not _marked(ws):
-            self._cosmetic(f"mark {sheet}", lambda: _add_mark(ws))
+        # Cosmetic too: a sheet left unmarked is still known by its A1 title.
+        self._cosmetic(f"mark {sheet}", lambda: _add_mark(self.book.sheets[sheet]))
 
     def write_table(self, sheet, top_left, rows, number_formats=None, header_rows=1) -> None:
         ws = self.book.sheets[sheet]
@@ -176,6 +175,8 @@ def _marked(ws) -> bool:
 
 
 def _add_mark(ws) -> None:
+    if _marked(ws):
+        return
     name = ws.names.add(L.MARK_NAME, "=" + L.mark_reference(ws.name))
     try:
         name.api.Visible = False        # hidden, as the file refresh writes it
