@@ -89,9 +89,14 @@ def cell_xml(ref: str, value, style: int) -> str:
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, numbers.Real):
         return f'<c r="{ref}"{s}><v>{_number_text(value, ref)}</v></c>'
-    text = ooxml.escape(str(value))
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f'<c r="{ref}"{s}{_inline_string(str(value))}'
+
+
+def _inline_string(text: str) -> str:
+    """What follows the style of an inline-string cell holding ``text``."""
+    escaped = ooxml.escape(text)
+    space = ' xml:space="preserve"' if escaped != escaped.strip() else ""
+    return f' t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
 
 
 def heat_map_xml(spec: HeatMap, priority: int) -> str:
@@ -133,12 +138,10 @@ class _StyleAttributes(dict):
 
 
 class _TextCells(dict):
-    """Text -> the rest of its inline-string cell after the style (as ``cell_xml``)."""
+    """Text -> ``_inline_string(text)``, made once per distinct text of a sheet."""
 
     def __missing__(self, text: str) -> str:
-        escaped = ooxml.escape(text)
-        space = ' xml:space="preserve"' if escaped != escaped.strip() else ""
-        self[text] = f' t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+        self[text] = _inline_string(text)
         return self[text]
 
 
