@@ -10,6 +10,7 @@ from trade_resilience_xl import udf_args as args
 from trade_resilience_xl import udf_results as results
 from trade_resilience_xl.engine.objective_weights import METHODS
 from trade_resilience_xl.udf_results import excel_function
+from trade_resilience_xl.udfs_index import DATA_DOC, DIRECTIONS_DOC, data_with_directions
 
 _METHOD_WORDS = {**{m: m for m in METHODS}, "coefficient of variation": "cv",
                  "standard deviation": "std", "sd": "std", "entropy+critic": "combined"}
@@ -19,10 +20,8 @@ _CLASS_RULES = {"per year": "per_year", "per_year": "per_year", "pooled": "poole
 
 
 @xw.func
-@xw.arg("data", doc=("Indicator values: one row per observation (unit-year), one column per "
-                     "indicator."))
-@xw.arg("directions", doc=("One cell per column of data: + (benefit) or - (cost); also 1/-1, "
-                           "benefit/cost, 正/负."))
+@xw.arg("data", doc=DATA_DOC)
+@xw.arg("directions", doc=DIRECTIONS_DOC)
 @xw.arg("method", doc=("Optional. critic (default), cv (coefficient of variation), std "
                        "(standard deviation), equal, entropy or combined (entropy with CRITIC)."))
 @xw.arg("shift", doc="Optional. Added to every min-max normalised value (default 1).")
@@ -35,9 +34,7 @@ def OBJECTIVE_WEIGHTS(data, directions, method="critic", shift=1.0, combine="pro
     key = args.choice(method, "method", _METHOD_WORDS, "critic",
                       "critic, cv, std, equal, entropy or combined")
     rule = args.choice(combine, "combine", _COMBINE_WORDS, "product", "product or mean")
-    signs = args.directions(directions)
-    x = args.number_block(data, "data", columns=len(signs))
-    args.check_count("directions", signs, x.shape[1], "columns of data")
+    x, signs = data_with_directions(data, directions)
     with results.engine_errors_in("data", "block"):
         result = engine.objective_weights(x, signs, key, args.shift(shift), combine=rule)
     return results.clean_table(result.weights[None, :])

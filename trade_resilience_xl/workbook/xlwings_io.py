@@ -274,13 +274,14 @@ def check_data(book: xw.Book | None = None) -> list:
     book = _caller(book)
     io = XlwingsBook(book)
     report = _refresh.inspect(io)
+    problems, message = list(report.problems), report.check_message()
     foreign = io.foreign_result_sheet()
-    message = report.check_message()
     if foreign is not None:       # what the refresh would refuse too, as `check` says it
-        message = (message if not report.ok else "") + "\n" + L.not_ours(book.name, foreign)
-    _alert(book, message.strip(), report.ok and foreign is None)
-    return report.problems + ([_refresh.Problem(foreign, "", L.not_ours(book.name, foreign))]
-                              if foreign is not None else [])
+        refusal = L.not_ours(book.name, foreign)
+        problems.append(_refresh.Problem(foreign, "", refusal))
+        message = (message + "\n" if not report.ok else "") + refusal
+    _alert(book, message, not problems)
+    return problems
 
 
 def clear_results(book: xw.Book | None = None) -> list[str]:

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from openpyxl.utils.cell import range_boundaries
 
+from trade_resilience_xl.workbook import layout as L
 from trade_resilience_xl.workbook.package import ooxml, result_marks
 from trade_resilience_xl.workbook.package.chart_xml import chart_xml, drawing_xml
 from trade_resilience_xl.workbook.package.result_sheet_xml import (
@@ -201,10 +202,10 @@ def _own_sheets(source: Path, results: dict[str, SheetWrites], tabs: list[dict],
     for name, writes in results.items():
         existing = by_key.get(name.casefold())
         if existing is not None and existing not in ours \
-                and not result_marks.written_before_marks(_first_cell(source, existing)):
+                and not L.written_before_marks(_first_cell(source, existing)):
             from trade_resilience_xl.workbook.package.file_safety import UnsafeFileError
 
-            raise UnsafeFileError(source, result_marks.not_ours(source, existing))
+            raise UnsafeFileError(source, L.not_ours(source, existing))
         renamed[existing or name] = writes
     return renamed, ours
 

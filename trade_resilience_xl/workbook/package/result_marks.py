@@ -32,16 +32,8 @@ import re
 
 from defusedxml import ElementTree as SafeET
 
-from trade_resilience_xl.workbook.layout import (  # noqa: F401 - the mark's rules, re-exported
-    MARK_NAME,
-    mark_reference,
-    not_ours,
-    referenced_sheet,
-    written_before_marks,
-)
+from trade_resilience_xl.workbook.layout import MARK_NAME, mark_reference, referenced_sheet
 from trade_resilience_xl.workbook.package import ooxml
-
-reference = mark_reference
 
 
 def marked(workbook_xml: bytes, sheet_names: list[str]) -> set[str]:
@@ -68,7 +60,7 @@ def with_marks(workbook_xml: bytes, sheets: list[tuple[int, str]]) -> bytes:
     prefix = re.search(r"<((?:\w+:)?)sheets\b", text).group(1)
     entries = "".join(
         f'<{prefix}definedName name="{MARK_NAME}" localSheetId="{index}" hidden="1">'
-        f"{ooxml.escape(reference(name))}</{prefix}definedName>" for index, name in sheets)
+        f"{ooxml.escape(mark_reference(name))}</{prefix}definedName>" for index, name in sheets)
     close = re.search(rf"</{prefix}definedNames>", text)
     if close:
         return (text[:close.start()] + entries + text[close.start():]).encode("utf-8")

@@ -36,7 +36,7 @@ from openpyxl.xml.functions import tostring
 
 from trade_resilience_xl.example_data import ILLUSTRATIVE_NOTE
 from trade_resilience_xl.workbook import layout as L
-from trade_resilience_xl.workbook.package import ooxml, result_marks
+from trade_resilience_xl.workbook.package import ooxml
 from trade_resilience_xl.workbook.template import info_sheets, input_sheets
 from trade_resilience_xl.workbook.template.book_subject import BookSubject
 
@@ -153,8 +153,8 @@ def _fill_workbook(data: pd.DataFrame | None, data_note: str | None,
     for name in L.RESULT_SHEETS:
         info_sheets.write_result_placeholder(sheets[name])
         # This tool's mark on its result sheets (result_marks): a refresh rewrites them.
-        sheets[name].defined_names[result_marks.MARK_NAME] = DefinedName(
-            result_marks.MARK_NAME, attr_text=result_marks.reference(name), hidden=True)
+        sheets[name].defined_names[L.MARK_NAME] = DefinedName(
+            L.MARK_NAME, attr_text=L.mark_reference(name), hidden=True)
     data_sheet = sheets[L.SHEET_DATA]
     codes = [str(c.value) for c in data_sheet[L.DATA_HEADER_ROW][len(L.DATA_ID_COLUMNS):]]
     n_directions = len(codes) if indicators is None else len(indicators)
